@@ -1,0 +1,4 @@
+export * from './merchants.js';
+export * from './connections.js';
+export * from './records.js';
+export * from './sync.js';

@@ -1,0 +1,49 @@
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { NotificationKind } from '../../shared/contract.js';
+import { createdAt, instant } from './columns.js';
+import { connections } from './connections.js';
+import { merchants } from './merchants.js';
+
+export type SyncRunKind = 'backfill' | 'incremental' | 'resync';
+export type SyncRunOutcome = 'running' | 'succeeded' | 'failed' | 'needs_reauthorization';
+
+/** Per entity: objects written (created or updated), tombstoned, and skipped because ours was newer. */
+export type SyncRunCounts = Record<string, { upserted: number; deleted: number; skipped: number }>;
+
+/** The audit row of one sync cycle. The id comes from the workflow, so retries of the write are idempotent. */
+export const syncRuns = pgTable(
+  'sync_runs',
+  {
+    id: text().primaryKey(),
+    connectionId: uuid().notNull().references(() => connections.id, { onDelete: 'cascade' }),
+    workflowRunId: text(),
+    kind: text().$type<SyncRunKind>().notNull(),
+    startedAt: instant().notNull(),
+    finishedAt: instant(),
+    outcome: text().$type<SyncRunOutcome>().notNull().default('running'),
+    counts: jsonb().$type<SyncRunCounts>().notNull().default({}),
+    qboRequests: integer().notNull().default(0),
+    errorType: text(),
+    errorMessage: text(),
+    intuitTid: text(),
+  },
+  (t) => [index().on(t.connectionId, t.startedAt)],
+);
+
+/** "Needs attention" notices. One per connection, kind and episode (`episodeKey`), however often it is written. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    merchantId: uuid().notNull().references(() => merchants.id, { onDelete: 'cascade' }),
+    connectionId: uuid().notNull().references(() => connections.id, { onDelete: 'cascade' }),
+    kind: text().$type<NotificationKind>().notNull(),
+    episodeKey: text().notNull(),
+    message: text().notNull(),
+    createdAt: createdAt(),
+    resolvedAt: instant(),
+    webhookDeliveredAt: instant(),
+    webhookAttempts: integer().notNull().default(0),
+  },
+  (t) => [uniqueIndex().on(t.connectionId, t.kind, t.episodeKey), index().on(t.merchantId, t.createdAt)],
+);

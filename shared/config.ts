@@ -1,0 +1,167 @@
+/**
+ * The one place that reads the environment. Every entry point calls `loadConfig(role)` at start-up;
+ * it validates every variable the role needs and fails with one message naming each problem.
+ */
+import { z } from 'zod';
+import { parseEncryptionKeys } from './seal.js';
+import { DEFAULT_TASK_QUEUE } from './contract.js';
+import { parseDuration } from './duration.js';
+
+export type ProcessRole = 'api' | 'worker' | 'start' | 'simulator' | 'ops';
+
+const duration = z.string().transform((value, ctx) => {
+  const parsed = parseDuration(value);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration such as 30s, 15m or 1h` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const url = z.string().url().transform((value) => value.replace(/\/+$/, ''));
+const port = z.coerce.number().int().min(0).max(65535);
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const encryptionKeys = z.string().transform((value, ctx) => {
+  try {
+    return parseEncryptionKeys(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const schema = z.object({
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  PGLITE_DATA_DIR: optional(z.string()),
+  TEMPORAL_ADDRESS: optional(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')),
+  TEMPORAL_NAMESPACE: optional(z.string().min(1)).default('default'),
+  TEMPORAL_TASK_QUEUE: optional(z.string().min(1)).default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_CLI_PATH: optional(z.string()),
+  TEMPORAL_TEST_SERVER_PATH: optional(z.string()),
+  PORT: optional(port).default(3000),
+  PUBLIC_BASE_URL: optional(url),
+  INTUIT_CLIENT_ID: optional(z.string().min(1)),
+  INTUIT_CLIENT_SECRET: optional(z.string().min(1)),
+  INTUIT_ENVIRONMENT: optional(z.enum(['sandbox', 'production'])).default('sandbox'),
+  INTUIT_REDIRECT_URI: optional(z.string().url()),
+  INTUIT_WEBHOOK_VERIFIER_TOKEN: optional(z.string().min(1)),
+  QBO_SIMULATOR_URL: optional(url),
+  TOKEN_ENCRYPTION_KEYS: optional(encryptionKeys),
+  ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
+  SYNC_INTERVAL: optional(duration).default(15 * 60 * 1000),
+  SIMULATOR_PORT: optional(port).default(4010),
+  LOG_LEVEL: optional(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])).default('info'),
+});
+
+type Env = z.infer<typeof schema>;
+
+/** What each process cannot start without. */
+const REQUIRED: Record<ProcessRole, (keyof Env)[]> = {
+  api: ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'TOKEN_ENCRYPTION_KEYS', 'INTUIT_CLIENT_ID', 'INTUIT_CLIENT_SECRET', 'ADMIN_API_KEY'],
+  worker: ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'TOKEN_ENCRYPTION_KEYS', 'INTUIT_CLIENT_ID', 'INTUIT_CLIENT_SECRET'],
+  ops: ['TEMPORAL_ADDRESS', 'DATABASE_URL'],
+  start: [],
+  simulator: [],
+};
+
+export interface IntuitEndpoints {
+  authorize: string;
+  token: string;
+  revoke: string;
+  /** Base of the Accounting API, without a trailing slash (…/v3/company/:realmId is appended). */
+  accountingApi: string;
+}
+
+export interface Config {
+  databaseUrl: string | undefined;
+  pgliteDataDir: string | undefined;
+  temporal: { address: string | undefined; namespace: string; taskQueue: string; cliPath: string | undefined; testServerPath: string | undefined };
+  port: number;
+  publicBaseUrl: string;
+  intuit: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    environment: 'sandbox' | 'production';
+    redirectUri: string;
+    webhookVerifierToken: string | undefined;
+    simulatorUrl: string | undefined;
+    endpoints: IntuitEndpoints;
+  };
+  tokenEncryptionKeys: Buffer[] | undefined;
+  adminApiKey: string | undefined;
+  syncIntervalMs: number;
+  simulatorPort: number;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+export function intuitEndpoints(environment: 'sandbox' | 'production', simulatorUrl?: string): IntuitEndpoints {
+  if (simulatorUrl) {
+    return {
+      authorize: `${simulatorUrl}/connect/oauth2`,
+      token: `${simulatorUrl}/oauth2/v1/tokens/bearer`,
+      revoke: `${simulatorUrl}/v2/oauth2/tokens/revoke`,
+      accountingApi: simulatorUrl,
+    };
+  }
+  return {
+    authorize: 'https://appcenter.intuit.com/connect/oauth2',
+    token: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
+    revoke: 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke',
+    accountingApi: environment === 'production' ? 'https://quickbooks.api.intuit.com' : 'https://sandbox-quickbooks.api.intuit.com',
+  };
+}
+
+export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const values = parsed.data;
+  for (const name of REQUIRED[role]) {
+    if (values[name] === undefined) problems.push(`${name}: required for \`${role}\``);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicBaseUrl = values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`;
+  return {
+    databaseUrl: values.DATABASE_URL,
+    pgliteDataDir: values.PGLITE_DATA_DIR,
+    temporal: {
+      address: values.TEMPORAL_ADDRESS,
+      namespace: values.TEMPORAL_NAMESPACE,
+      taskQueue: values.TEMPORAL_TASK_QUEUE,
+      cliPath: values.TEMPORAL_CLI_PATH,
+      testServerPath: values.TEMPORAL_TEST_SERVER_PATH,
+    },
+    port: values.PORT,
+    publicBaseUrl,
+    intuit: {
+      clientId: values.INTUIT_CLIENT_ID,
+      clientSecret: values.INTUIT_CLIENT_SECRET,
+      environment: values.INTUIT_ENVIRONMENT,
+      redirectUri: values.INTUIT_REDIRECT_URI ?? `${publicBaseUrl}/oauth/quickbooks/callback`,
+      webhookVerifierToken: values.INTUIT_WEBHOOK_VERIFIER_TOKEN,
+      simulatorUrl: values.QBO_SIMULATOR_URL,
+      endpoints: intuitEndpoints(values.INTUIT_ENVIRONMENT, values.QBO_SIMULATOR_URL),
+    },
+    tokenEncryptionKeys: values.TOKEN_ENCRYPTION_KEYS,
+    adminApiKey: values.ADMIN_API_KEY,
+    syncIntervalMs: values.SYNC_INTERVAL,
+    simulatorPort: values.SIMULATOR_PORT,
+    logLevel: values.LOG_LEVEL,
+  };
+}
+
+/** The environment variable names the config module reads (the docker-compose test checks its wiring against this). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof Env)[];

@@ -1,0 +1,69 @@
+/**
+ * Runs once per `vitest run`: starts one real Temporal dev server (with the contract's search
+ * attributes), migrates a template Postgres database, and bundles the workflow code once. Test files
+ * reach them through `inject()` (see ./temporal.ts and ./database.ts).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../../db/client.js';
+import { migrateDatabase } from '../../db/migrate.js';
+import { requireTemporalBinaries, PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
+import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server.js';
+import { createDatabase, databaseUrl, dropDatabasesWithPrefix } from './postgres-admin.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+    temporalTestServerPath: string;
+    databasePrefix: string;
+    templateDatabase: string;
+    workflowBundlePath: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const binaries = requireTemporalBinaries();
+  const prefix = `qbo_test_${process.pid}_`;
+  const template = `${prefix}template`;
+
+  const [server] = await Promise.all([
+    startTemporalDevServer({ cliPath: binaries.cli }),
+    (async () => {
+      await dropDatabasesWithPrefix(prefix);
+      await createDatabase(template);
+      const handle = await openDatabase({ url: databaseUrl(template), maxConnections: 1 });
+      try {
+        await migrateDatabase(handle);
+      } finally {
+        await handle.close();
+      }
+    })(),
+  ]);
+
+  const cacheDir = join(PROJECT_ROOT, '.cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const workflowBundlePath = join(cacheDir, `workflow-bundle-${process.pid}.js`);
+  const workflowsPath = join(PROJECT_ROOT, 'workflows', 'index.ts');
+  if (existsSync(workflowsPath)) {
+    const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+    writeFileSync(workflowBundlePath, bundle.code);
+  }
+
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalNamespace', server.namespace);
+  project.provide('temporalTestServerPath', binaries.testServer);
+  project.provide('databasePrefix', prefix);
+  project.provide('templateDatabase', template);
+  project.provide('workflowBundlePath', workflowBundlePath);
+
+  return async () => {
+    await server.stop();
+    await dropDatabasesWithPrefix(prefix);
+  };
+}
+
+const noop = () => {};
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
