@@ -19,7 +19,6 @@ describe('the shared Temporal dev server', () => {
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       workflowsPath: fileURLToPath(new URL('../support/workflows/trivial.ts', import.meta.url)),
-      bundlerOptions: { logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } },
     });
     const marker = `harness-${randomUUID()}`;
     await worker.runUntil(async () => {
