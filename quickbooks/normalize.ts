@@ -1,0 +1,149 @@
+/**
+ * Reduces a QuickBooks object to the columns a sales-tax product queries, next to its exact raw JSON.
+ *
+ * Versions: the storage layer keeps, per (entity, qboId), the newest version ordered by
+ * (lastUpdatedTime, deleted, syncToken). A deleted stub from CDC carries no SyncToken, so its
+ * `syncToken` is null: inventing -1 (or 0) would claim a version QuickBooks never had and could sort a
+ * stub below the live version it deletes when both share a LastUpdatedTime. A stub wins such a tie
+ * through `deleted`, which ranks before syncToken.
+ */
+import { isQuickBooksEntity, NAME_LIST_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
+import { NormalizationError } from './errors.js';
+import { decimalText, stringifyRaw } from './json.js';
+import type { QuickBooksObject } from './types.js';
+
+export interface PostalAddress {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  /** `CountrySubDivisionCode`: the state or province. */
+  region: string | null;
+  postalCode: string | null;
+  /** ISO-3 since Intuit's 2025 address change; older records may hold a name. */
+  country: string | null;
+}
+
+export interface NormalizedRecord {
+  entity: QuickBooksEntity;
+  /** QuickBooks `Id` (a string, unique per entity within a realm). */
+  qboId: string;
+  /** QuickBooks `SyncToken` as a number; null for a deleted stub, which has none (see the module comment). */
+  syncToken: number | null;
+  lastUpdatedTime: Date;
+  deleted: boolean;
+  /** The object exactly as Intuit sent it (amounts keep their text), for a jsonb column. */
+  rawJson: string;
+  docNumber: string | null;
+  /** 'YYYY-MM-DD' as QuickBooks gives it (a calendar date, no time zone). */
+  txnDate: string | null;
+  /** `CurrencyRef.value`, e.g. "USD". */
+  currency: string | null;
+  /** Exact decimal text ("1234.50"), never a float. */
+  totalAmount: string | null;
+  totalTax: string | null;
+  balance: string | null;
+  /** For transactions `CustomerRef`; for a Customer its own Id and DisplayName. */
+  customerId: string | null;
+  customerName: string | null;
+  billAddress: PostalAddress | null;
+  shipAddress: PostalAddress | null;
+  /** `Active` for name-list entities (Customer, Item); null for transactions. */
+  active: boolean | null;
+}
+
+type UnknownRecord = Record<string, unknown>;
+
+function isRecord(value: unknown): value is UnknownRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function reject(entity: string, id: unknown, problem: string): NormalizationError {
+  const which = typeof id === 'string' ? ` ${id}` : '';
+  return new NormalizationError(`Cannot store QuickBooks ${entity}${which}: ${problem}`);
+}
+
+function amount(entity: string, id: string, name: string, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = decimalText(value);
+  if (text === null) throw reject(entity, id, `${name} is not a number`);
+  return text;
+}
+
+function address(value: unknown): PostalAddress | null {
+  if (!isRecord(value)) return null;
+  const result: PostalAddress = {
+    line1: optionalString(value.Line1),
+    line2: optionalString(value.Line2),
+    city: optionalString(value.City),
+    region: optionalString(value.CountrySubDivisionCode),
+    postalCode: optionalString(value.PostalCode),
+    country: optionalString(value.Country),
+  };
+  return Object.values(result).some((part) => part !== null) ? result : null;
+}
+
+function syncTokenOf(entity: string, id: string, value: unknown): number {
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : decimalText(value);
+  if (text === null || !/^\d+$/.test(text)) throw reject(entity, id, 'SyncToken is missing or not an integer');
+  return Number.parseInt(text, 10);
+}
+
+function lastUpdatedTimeOf(entity: string, id: string, metaData: unknown): Date {
+  const text = isRecord(metaData) ? metaData.LastUpdatedTime : undefined;
+  if (typeof text !== 'string') throw reject(entity, id, 'MetaData.LastUpdatedTime is missing');
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw reject(entity, id, `MetaData.LastUpdatedTime "${text}" is not a date-time`);
+  return date;
+}
+
+export function isDeletedStub(obj: QuickBooksObject): boolean {
+  return obj.status === 'Deleted';
+}
+
+export function normalizeRecord(entity: QuickBooksEntity, obj: QuickBooksObject): NormalizedRecord {
+  if (!isQuickBooksEntity(entity)) throw reject(String(entity), undefined, 'not a synced entity');
+  if (!isRecord(obj)) throw reject(entity, undefined, 'not an object');
+  const id = obj.Id;
+  if (typeof id !== 'string' || id === '') throw reject(entity, undefined, 'Id is missing');
+  const lastUpdatedTime = lastUpdatedTimeOf(entity, id, obj.MetaData);
+  const deleted = isDeletedStub(obj);
+  const rawJson = stringifyRaw(obj);
+
+  if (deleted) {
+    return {
+      entity, qboId: id, syncToken: obj.SyncToken === undefined ? null : syncTokenOf(entity, id, obj.SyncToken), lastUpdatedTime, deleted, rawJson,
+      docNumber: null, txnDate: null, currency: null, totalAmount: null, totalTax: null, balance: null,
+      customerId: null, customerName: null, billAddress: null, shipAddress: null, active: null,
+    };
+  }
+
+  const isNameList = NAME_LIST_ENTITIES.includes(entity);
+  const customerRef = isRecord(obj.CustomerRef) ? obj.CustomerRef : undefined;
+  const txnDate = optionalString(obj.TxnDate);
+  if (txnDate !== null && !/^\d{4}-\d{2}-\d{2}$/.test(txnDate)) throw reject(entity, id, `TxnDate "${txnDate}" is not YYYY-MM-DD`);
+  const taxDetail = isRecord(obj.TxnTaxDetail) ? obj.TxnTaxDetail : undefined;
+
+  return {
+    entity,
+    qboId: id,
+    syncToken: syncTokenOf(entity, id, obj.SyncToken),
+    lastUpdatedTime,
+    deleted: false,
+    rawJson,
+    docNumber: optionalString(obj.DocNumber),
+    txnDate,
+    currency: isRecord(obj.CurrencyRef) ? optionalString(obj.CurrencyRef.value) : null,
+    totalAmount: amount(entity, id, 'TotalAmt', obj.TotalAmt),
+    totalTax: amount(entity, id, 'TxnTaxDetail.TotalTax', taxDetail?.TotalTax),
+    balance: amount(entity, id, 'Balance', obj.Balance),
+    customerId: entity === 'Customer' ? id : optionalString(customerRef?.value),
+    customerName: entity === 'Customer' ? optionalString(obj.DisplayName) : optionalString(customerRef?.name),
+    billAddress: address(obj.BillAddr),
+    shipAddress: address(obj.ShipAddr),
+    active: isNameList ? obj.Active !== false : null,
+  };
+}

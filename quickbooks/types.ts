@@ -1,0 +1,43 @@
+/** Shapes the Accounting API client returns. */
+import type { QuickBooksEntity } from '../shared/contract.js';
+
+/**
+ * One QuickBooks object as Intuit sent it, parsed exactly: numbers whose text would not survive a JS
+ * number are `LosslessNumber`s (see json.ts). Use `decimalText` for amounts and `stringifyRaw` to store it.
+ */
+export type QuickBooksObject = { [field: string]: unknown };
+
+export interface QueryResult {
+  /** The entity key Intuit answered with (`Invoice`…); undefined for an empty page or a count. */
+  entity: string | undefined;
+  records: QuickBooksObject[];
+  startPosition?: number;
+  maxResults?: number;
+  /** Present for `SELECT COUNT(*)` statements. */
+  totalCount?: number;
+  /** Intuit's `time` field: the server's clock when it answered. */
+  serverTime: string;
+  intuitTid?: string;
+}
+
+export interface CdcResult {
+  /** Changed objects per entity, deleted stubs (`status: "Deleted"`) included. */
+  byEntity: Partial<Record<QuickBooksEntity, QuickBooksObject[]>>;
+  objectCount: number;
+  /**
+   * Intuit returns at most 1,000 objects per CDC response. At that size some changes may be missing:
+   * re-ask one entity at a time, or page through them with a query.
+   */
+  mayBeTruncated: boolean;
+  serverTime: string;
+  intuitTid?: string;
+}
+
+/** The metrics hook's event, one per HTTP exchange (status 0 when no answer arrived). */
+export interface AccountingResponseEvent {
+  operation: 'query' | 'cdc' | 'read';
+  realmId: string;
+  status: number;
+  durationMs: number;
+  intuitTid?: string;
+}
