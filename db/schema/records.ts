@@ -5,12 +5,12 @@ import { instant } from './columns.js';
 import { connections } from './connections.js';
 
 export interface PostalAddress {
-  line1?: string;
-  line2?: string;
-  city?: string;
-  region?: string;
-  postalCode?: string;
-  country?: string;
+  line1?: string | null;
+  line2?: string | null;
+  city?: string | null;
+  region?: string | null;
+  postalCode?: string | null;
+  country?: string | null;
 }
 
 /**
@@ -23,7 +23,8 @@ export const quickbooksRecords = pgTable(
     connectionId: uuid().notNull().references(() => connections.id, { onDelete: 'cascade' }),
     entity: text().$type<QuickBooksEntity>().notNull(),
     qboId: text().notNull(),
-    syncToken: integer().notNull(),
+    /** QuickBooks' SyncToken (a counter, +1 per update). Null only for an object we first saw as a deleted stub. */
+    syncToken: integer(),
     lastUpdatedTime: instant().notNull(),
     deleted: boolean().notNull().default(false),
     raw: jsonb().notNull(),

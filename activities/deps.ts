@@ -1,0 +1,18 @@
+import type { Database } from '../db/client.js';
+import type { AccountingApi } from '../quickbooks/accounting-api.js';
+import type { IntuitOAuth } from '../quickbooks/oauth.js';
+import type { Logger } from '../shared/logger.js';
+import type { TokenSealer } from '../shared/seal.js';
+
+/** Everything the activities touch, injected by the worker (and by tests, with the real things). */
+export interface ActivityDeps {
+  db: Database;
+  sealer: TokenSealer;
+  oauth: IntuitOAuth;
+  api: AccountingApi;
+  logger: Logger;
+  /** Posts "needs attention" notices to merchants' webhook URLs. */
+  fetch?: typeof fetch;
+  /** Our clock; tests leave it alone (QuickBooks' own clock comes back in every response). */
+  now?: () => Date;
+}

@@ -1,0 +1,73 @@
+/**
+ * Paging one entity by `MetaData.LastUpdatedTime` without losing or re-writing records.
+ *
+ * Each page asks for `LastUpdatedTime >= watermark`. Records at exactly the watermark that are already
+ * stored come back again and are skipped by id. Asking from the start of the watermark's second (rather
+ * than skipping ahead with STARTPOSITION) matters: if a stored record of that second is updated between
+ * two pages, it moves to a later second and every position after it shifts left, so a STARTPOSITION
+ * offset would silently jump over a record nobody stored yet.
+ *
+ * Only when one second holds more records than a page (a giant bulk import) does the pass have to move
+ * inside that second with STARTPOSITION; it then re-reads OVERLAP records before its position, which
+ * absorbs that many concurrent updates within the second, and relies on the newer-wins upsert for the
+ * re-read ones.
+ */
+import type { EntityCursor } from '../workflows/types.js';
+
+export const PAGE_SIZE = 1000;
+/** Past this many stored records in one second, track the count instead of the ids. */
+export const MAX_TRACKED_IDS = 500;
+export const OVERLAP = 100;
+/** Where a pass starts: before any QuickBooks record. */
+export const BEGINNING_OF_TIME = '1970-01-01T00:00:00.000Z';
+
+export function initialCursor(watermark: string | null = null): EntityCursor {
+  return { watermark, idsAtWatermark: [], countAtWatermark: 0, done: false, pages: 0 };
+}
+
+/** STARTPOSITION for the next page. */
+export function startPositionFor(cursor: EntityCursor): number {
+  if (cursor.countAtWatermark < MAX_TRACKED_IDS) return 1;
+  return Math.max(1, cursor.countAtWatermark - OVERLAP + 1);
+}
+
+export interface PagedRecord {
+  qboId: string;
+  lastUpdatedTime: Date;
+}
+
+/** True for a record of the page that the cursor says is already stored. */
+export function isAlreadyStored(cursor: EntityCursor, record: PagedRecord): boolean {
+  return cursor.watermark !== null && record.lastUpdatedTime.getTime() === Date.parse(cursor.watermark) && cursor.idsAtWatermark.includes(record.qboId);
+}
+
+/**
+ * The cursor after a page has been stored. `records` are the page's records in the order QuickBooks
+ * returned them (ascending LastUpdatedTime); `startPosition` is the one the page was asked with.
+ */
+export function advanceCursor(cursor: EntityCursor, records: readonly PagedRecord[], startPosition: number, pageSize = PAGE_SIZE): EntityCursor {
+  const done = records.length < pageSize;
+  const last = records.at(-1);
+  if (!last) return { ...cursor, done, pages: cursor.pages + 1 };
+
+  const newest = last.lastUpdatedTime.getTime();
+  const atNewest = records.filter((record) => record.lastUpdatedTime.getTime() === newest);
+  const sameSecond = cursor.watermark !== null && Date.parse(cursor.watermark) === newest;
+  const watermark = last.lastUpdatedTime.toISOString();
+
+  let countAtWatermark: number;
+  let ids: string[];
+  if (sameSecond && cursor.countAtWatermark >= MAX_TRACKED_IDS) {
+    // Moving inside a giant second by position: everything up to the page's end is stored.
+    countAtWatermark = startPosition - 1 + atNewest.length;
+    ids = [];
+  } else if (sameSecond) {
+    ids = [...new Set([...cursor.idsAtWatermark, ...atNewest.map((record) => record.qboId)])];
+    countAtWatermark = ids.length;
+  } else {
+    ids = [...new Set(atNewest.map((record) => record.qboId))];
+    countAtWatermark = ids.length;
+  }
+  if (countAtWatermark >= MAX_TRACKED_IDS) ids = [];
+  return { watermark, idsAtWatermark: ids, countAtWatermark, done, pages: cursor.pages + 1 };
+}

@@ -1,0 +1,133 @@
+/**
+ * An incremental pull through Change Data Capture: one CDC call for every entity, which is all an idle
+ * cycle costs. When an answer reaches Intuit's 1,000-object cap, some changes may be missing from it, so
+ * the pull asks again one entity at a time and, within an entity, moves `changedSince` forward to the
+ * newest change received until an answer comes back under the cap.
+ */
+import { heartbeat } from '@temporalio/activity';
+import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
+import { finishSyncRun, startSyncRun } from '../db/queries/sync-runs.js';
+import { updateSyncProgress } from '../db/queries/connections.js';
+import { PermanentQuickBooksError } from '../quickbooks/errors.js';
+import { normalizeRecord } from '../quickbooks/normalize.js';
+import type { CdcResult } from '../quickbooks/types.js';
+import { QUICKBOOKS_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
+import type { ActivityDeps } from './deps.js';
+import { withFailureContext } from './failures.js';
+import { readAccessToken } from './tokens.js';
+
+/** Intuit's CDC looks back 30 days; we stop using it a day earlier so clock skew cannot bite. */
+export const CDC_WINDOW_MS = 29 * 24 * 3_600_000;
+/**
+ * The next pull starts this long before the server time of the previous answer, so a change committed
+ * while that answer was being built is not missed. Re-reading it is harmless (newer-wins upsert).
+ */
+export const CHANGED_SINCE_OVERLAP_MS = 2 * 60_000;
+
+export interface PullChangesInput {
+  connectionId: string;
+  changedSince: string;
+  entities?: QuickBooksEntity[];
+  /** When set, the activity also writes the cycle's audit row (an idle cycle is then one activity). */
+  syncRun?: { id: string; kind: 'incremental' | 'resync'; workflowRunId: string };
+}
+
+export type EntityCounts = Partial<Record<QuickBooksEntity, UpsertOutcome>>;
+
+export type PullChangesResult =
+  | {
+      outcome: 'pulled';
+      /** Where the next incremental pull starts. */
+      nextChangedSince: string;
+      counts: EntityCounts;
+      fetched: number;
+      qboRequests: number;
+      /** Entities with more than 1,000 changes in one second: CDC cannot page them, a query pass must. */
+      overflowEntities: QuickBooksEntity[];
+      intuitTid: string | null;
+    }
+  | { outcome: 'outside_cdc_window'; qboRequests: number };
+
+function isLookbackRejection(error: unknown): boolean {
+  return error instanceof PermanentQuickBooksError && error.status === 400 && /changedSince|days|lookback/i.test(error.message);
+}
+
+export function createPullChanges(deps: ActivityDeps) {
+  const { db, api, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function store(connectionId: string, result: CdcResult, counts: EntityCounts): Promise<number> {
+    const versions = Object.entries(result.byEntity).flatMap(([entity, objects]) => (objects ?? []).map((object) => normalizeRecord(entity as QuickBooksEntity, object)));
+    if (versions.length === 0) return 0;
+    await db.transaction(async (tx) => {
+      for (const entity of new Set(versions.map((version) => version.entity))) {
+        const outcome = await upsertRecordVersions(tx, connectionId, versions.filter((version) => version.entity === entity));
+        const total = (counts[entity] ??= { upserted: 0, deleted: 0, skipped: 0 });
+        total.upserted += outcome.upserted;
+        total.deleted += outcome.deleted;
+        total.skipped += outcome.skipped;
+      }
+    });
+    return versions.length;
+  }
+
+  return async function pullChanges(input: PullChangesInput): Promise<PullChangesResult> {
+    const { connectionId } = input;
+    const entities = input.entities ?? [...QUICKBOOKS_ENTITIES];
+    return withFailureContext({ connectionId, operation: `pull changes since ${input.changedSince}` }, async () => {
+      if (now().getTime() - Date.parse(input.changedSince) > CDC_WINDOW_MS) return { outcome: 'outside_cdc_window', qboRequests: 0 };
+      const startedAt = now();
+      if (input.syncRun) await startSyncRun(db, { ...input.syncRun, connectionId, startedAt });
+
+      const { accessToken, realmId } = await readAccessToken(deps, connectionId);
+      const counts: EntityCounts = {};
+      const overflowEntities: QuickBooksEntity[] = [];
+      let qboRequests = 1;
+      let first: CdcResult;
+      try {
+        first = await api.cdc({ realmId, accessToken, entities, changedSince: input.changedSince });
+      } catch (error) {
+        // Our clock and QuickBooks' can disagree (or the simulator's was moved): trust Intuit's verdict.
+        if (isLookbackRejection(error)) return { outcome: 'outside_cdc_window', qboRequests };
+        throw error;
+      }
+      let fetched = 0;
+      if (!first.mayBeTruncated) {
+        fetched += await store(connectionId, first, counts);
+      } else {
+        for (const entity of entities) {
+          let since = input.changedSince;
+          for (;;) {
+            const answer = await api.cdc({ realmId, accessToken, entities: [entity], changedSince: since });
+            qboRequests += 1;
+            fetched += await store(connectionId, answer, counts);
+            heartbeat({ entity, since });
+            if (!answer.mayBeTruncated) break;
+            const newest = Math.max(...(answer.byEntity[entity] ?? []).map((object) => normalizeRecord(entity, object).lastUpdatedTime.getTime()));
+            if (!(newest > Date.parse(since))) {
+              overflowEntities.push(entity);
+              break;
+            }
+            since = new Date(newest).toISOString();
+          }
+        }
+      }
+
+      const nextChangedSince = new Date(Math.max(Date.parse(input.changedSince), Date.parse(first.serverTime) - CHANGED_SINCE_OVERLAP_MS)).toISOString();
+      const finishedAt = now();
+      if (input.syncRun) {
+        await finishSyncRun(db, {
+          id: input.syncRun.id,
+          outcome: 'succeeded',
+          counts,
+          qboRequests,
+          intuitTid: first.intuitTid ?? null,
+          finishedAt,
+        });
+      }
+      await updateSyncProgress(db, connectionId, { lastSyncedAt: finishedAt, lastError: null, phase: 'idle' });
+      logger.debug({ connectionId, fetched, qboRequests, overflowEntities }, 'changes pulled');
+      return { outcome: 'pulled', nextChangedSince, counts, fetched, qboRequests, overflowEntities, intuitTid: first.intuitTid ?? null };
+    });
+  };
+}

@@ -1,0 +1,60 @@
+/** One page of a query pass ("fetch Invoice page 12"): fetch, store, and hand back the next cursor. */
+import { eq, sql } from 'drizzle-orm';
+import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
+import { connections } from '../db/schema/index.js';
+import { normalizeRecord } from '../quickbooks/normalize.js';
+import { changedSinceQuery } from '../quickbooks/queries.js';
+import type { QuickBooksEntity } from '../shared/contract.js';
+import type { EntityCursor } from '../workflows/types.js';
+import type { ActivityDeps } from './deps.js';
+import { advanceCursor, BEGINNING_OF_TIME, isAlreadyStored, PAGE_SIZE, startPositionFor } from './entity-cursor.js';
+import { withFailureContext } from './failures.js';
+import { readAccessToken } from './tokens.js';
+
+export interface PullEntityPageInput {
+  connectionId: string;
+  entity: QuickBooksEntity;
+  cursor: EntityCursor;
+  pageSize?: number;
+}
+
+export interface PullEntityPageResult {
+  cursor: EntityCursor;
+  counts: UpsertOutcome;
+  fetched: number;
+  /** QuickBooks' clock when it answered. */
+  serverTime: string;
+  intuitTid: string | null;
+}
+
+export function createPullEntityPage(deps: ActivityDeps) {
+  const { db, api, logger } = deps;
+
+  return async function pullEntityPage(input: PullEntityPageInput): Promise<PullEntityPageResult> {
+    const { connectionId, entity, cursor } = input;
+    const pageSize = input.pageSize ?? PAGE_SIZE;
+    return withFailureContext({ connectionId, entity, operation: `fetch ${entity} page ${cursor.pages + 1}` }, async () => {
+      const { accessToken, realmId } = await readAccessToken(deps, connectionId);
+      const startPosition = startPositionFor(cursor);
+      const statement = changedSinceQuery({ entity, since: cursor.watermark ?? BEGINNING_OF_TIME, startPosition, maxResults: pageSize });
+      const page = await api.query({ realmId, accessToken, statement });
+
+      const versions = page.records.map((record) => normalizeRecord(entity, record));
+      const fresh = versions.filter((version) => !isAlreadyStored(cursor, version));
+      const next = advanceCursor(cursor, versions, startPosition, pageSize);
+
+      const counts = await db.transaction(async (tx) => {
+        const outcome = await upsertRecordVersions(tx, connectionId, fresh);
+        // The API and operators read the position from here; the workflow's own state stays the truth.
+        await tx
+          .update(connections)
+          .set({ checkpoint: sql`jsonb_set(coalesce(${connections.checkpoint}, '{}'::jsonb), ${`{pass,entities,${entity}}`}::text[], ${JSON.stringify(next)}::jsonb, true)` })
+          .where(eq(connections.id, connectionId));
+        return outcome;
+      });
+      counts.skipped += versions.length - fresh.length;
+      logger.debug({ connectionId, entity, page: next.pages, fetched: versions.length, ...counts }, 'page stored');
+      return { cursor: next, counts, fetched: versions.length, serverTime: page.serverTime, intuitTid: page.intuitTid ?? null };
+    });
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The only code that writes a connection's tokens after authorization. The workflow calls these one at
+ * a time, so two refreshes of one connection never race (the cause of most `invalid_grant` surprises).
+ */
+import { eq } from 'drizzle-orm';
+import { loadCredentials, saveCredentials, saveSealedCredentials } from '../db/queries/credentials.js';
+import { resolveNotifications } from '../db/queries/notifications.js';
+import { connections } from '../db/schema/index.js';
+import { GrantInvalidError } from '../quickbooks/errors.js';
+import type { QuickBooksTokenSet } from '../shared/tokens.js';
+import type { ActivityDeps } from './deps.js';
+import { ConnectionGoneError, CredentialsMissingError, RealmMismatchError, withFailureContext } from './failures.js';
+
+/** What the workflow may know about the tokens: when they expire, never their values. */
+export interface TokenTimes {
+  accessTokenExpiresAt: string;
+  refreshTokenExpiresAt: string;
+  refreshTokenHardExpiresAt: string | null;
+}
+
+export interface AcceptTokensInput {
+  connectionId: string;
+  realmId: string;
+  sealedTokens: string;
+}
+
+function timesOf(tokens: QuickBooksTokenSet): TokenTimes {
+  return {
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+    refreshTokenHardExpiresAt: tokens.refreshTokenHardExpiresAt,
+  };
+}
+
+export function createTokenActivities(deps: ActivityDeps) {
+  const { db, sealer, oauth, logger } = deps;
+
+  /**
+   * Stores tokens delivered by the OAuth callback (first connect or re-authorization) and makes the
+   * connection active again, in one transaction. Tokens for another QuickBooks company are refused:
+   * storing them would mix two companies' books in one connection.
+   */
+  async function acceptTokens(input: AcceptTokensInput): Promise<TokenTimes> {
+    return withFailureContext({ connectionId: input.connectionId, operation: 'accept tokens' }, async () => {
+      const tokens = sealer.unsealJson<QuickBooksTokenSet>(input.sealedTokens);
+      if (tokens.realmId !== input.realmId) throw new RealmMismatchError(`tokens are for company ${tokens.realmId}, the signal says ${input.realmId}`);
+      await db.transaction(async (tx) => {
+        const [connection] = await tx.select().from(connections).where(eq(connections.id, input.connectionId)).for('update');
+        if (!connection || connection.status === 'disconnected') throw new ConnectionGoneError('the connection was removed');
+        if (connection.realmId && connection.realmId !== input.realmId) {
+          throw new RealmMismatchError(`re-authorization for company ${input.realmId} refused: this connection syncs company ${connection.realmId}`);
+        }
+        await saveSealedCredentials(tx, { connectionId: input.connectionId, sealedTokens: input.sealedTokens, sealer });
+        await tx
+          .update(connections)
+          .set({ realmId: input.realmId, status: 'active', statusReason: null, needsReauthorizationSince: null, updatedAt: new Date() })
+          .where(eq(connections.id, input.connectionId));
+        await resolveNotifications(tx, { connectionId: input.connectionId, kinds: ['needs_reauthorization', 'reauthorization_reminder'] });
+      });
+      logger.info({ connectionId: input.connectionId, realmId: input.realmId }, 'tokens accepted; connection active');
+      return timesOf(tokens);
+    });
+  }
+
+  /**
+   * Refreshes the access token and persists whatever Intuit answered before anything else happens (a
+   * rotated refresh token that is not saved is a grant lost). On `invalid_grant` it re-reads the stored
+   * tokens once: if newer ones arrived meanwhile, it refreshes with those instead of giving up.
+   */
+  async function refreshAccessToken(input: { connectionId: string }): Promise<TokenTimes> {
+    return withFailureContext({ connectionId: input.connectionId, operation: 'refresh access token' }, async () => {
+      const stored = await loadCredentials(db, { connectionId: input.connectionId, sealer });
+      if (!stored) throw new CredentialsMissingError('no stored tokens');
+      let tokens: QuickBooksTokenSet;
+      try {
+        tokens = await oauth.refresh({ refreshToken: stored.tokens.refreshToken, realmId: stored.tokens.realmId });
+      } catch (error) {
+        if (!(error instanceof GrantInvalidError)) throw error;
+        const reread = await loadCredentials(db, { connectionId: input.connectionId, sealer });
+        if (!reread || reread.version === stored.version) throw error;
+        logger.warn({ connectionId: input.connectionId }, 'refresh rejected, but newer tokens were stored meanwhile: retrying with those');
+        tokens = await oauth.refresh({ refreshToken: reread.tokens.refreshToken, realmId: reread.tokens.realmId });
+      }
+      await saveCredentials(db, { connectionId: input.connectionId, tokens, sealer });
+      return timesOf(tokens);
+    });
+  }
+
+  return { acceptTokens, refreshAccessToken };
+}
+
+/** The access token for a QuickBooks call; activities that call QuickBooks only read tokens. */
+export async function readAccessToken(deps: Pick<ActivityDeps, 'db' | 'sealer'>, connectionId: string): Promise<{ accessToken: string; realmId: string }> {
+  const stored = await loadCredentials(deps.db, { connectionId, sealer: deps.sealer });
+  if (!stored) throw new CredentialsMissingError('no stored tokens');
+  return { accessToken: stored.tokens.accessToken, realmId: stored.tokens.realmId };
+}

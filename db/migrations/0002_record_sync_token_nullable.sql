@@ -1,0 +1,1 @@
+ALTER TABLE "quickbooks_records" ALTER COLUMN "sync_token" DROP NOT NULL;

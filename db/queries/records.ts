@@ -1,0 +1,148 @@
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import type { QuickBooksEntity } from '../../shared/contract.js';
+import type { Executor } from '../client.js';
+import { quickbooksRecords, type PostalAddress } from '../schema/index.js';
+
+export type StoredRecord = typeof quickbooksRecords.$inferSelect;
+
+/** One QuickBooks object ready for storage (see quickbooks/normalize.ts). */
+export interface RecordVersion {
+  entity: QuickBooksEntity;
+  qboId: string;
+  /** Null for a deleted stub, which carries no SyncToken. */
+  syncToken: number | null;
+  lastUpdatedTime: Date;
+  deleted: boolean;
+  /** The object exactly as QuickBooks sent it, as JSON text (amounts kept exact). */
+  rawJson: string;
+  docNumber?: string | null;
+  txnDate?: string | null;
+  currency?: string | null;
+  totalAmount?: string | null;
+  totalTax?: string | null;
+  balance?: string | null;
+  customerId?: string | null;
+  customerName?: string | null;
+  billAddress?: PostalAddress | null;
+  shipAddress?: PostalAddress | null;
+  active?: boolean | null;
+}
+
+export interface UpsertOutcome {
+  /** Versions written (new objects and newer versions of known ones). */
+  upserted: number;
+  /** Tombstones written. */
+  deleted: number;
+  /** Versions not written because what we hold is as new or newer (re-fetches, overlaps, stale pages). */
+  skipped: number;
+}
+
+const t = quickbooksRecords;
+
+/**
+ * Idempotent, order-independent upsert of a page of versions: a version replaces the stored one only when
+ * it is newer by (LastUpdatedTime, deleted, SyncToken). A deleted stub becomes a tombstone that keeps the
+ * last full version's columns; a void is an ordinary newer version.
+ */
+export async function upsertRecordVersions(db: Executor, connectionId: string, versions: readonly RecordVersion[]): Promise<UpsertOutcome> {
+  const newest = new Map<string, RecordVersion>();
+  for (const version of versions) {
+    const key = `${version.entity}\u0000${version.qboId}`;
+    const held = newest.get(key);
+    if (!held || isNewer(version, held)) newest.set(key, version);
+  }
+  if (newest.size === 0) return { upserted: 0, deleted: 0, skipped: versions.length };
+
+  const now = new Date();
+  const rows = [...newest.values()].map((version) => ({
+    connectionId,
+    entity: version.entity,
+    qboId: version.qboId,
+    syncToken: version.syncToken,
+    lastUpdatedTime: version.lastUpdatedTime,
+    deleted: version.deleted,
+    raw: sql`${version.rawJson}::jsonb`,
+    docNumber: version.docNumber ?? null,
+    txnDate: version.txnDate ?? null,
+    currency: version.currency ?? null,
+    totalAmount: version.totalAmount ?? null,
+    totalTax: version.totalTax ?? null,
+    balance: version.balance ?? null,
+    customerId: version.customerId ?? null,
+    customerName: version.customerName ?? null,
+    billAddress: version.billAddress ?? null,
+    shipAddress: version.shipAddress ?? null,
+    active: version.active ?? null,
+    firstSyncedAt: now,
+    syncedAt: now,
+  }));
+
+  // A stub only flips the flag and the time: the columns of the last full version stay readable.
+  const keepWhenStub = (column: string) => sql.raw(`case when excluded.deleted then quickbooks_records.${column} else excluded.${column} end`);
+  const written = await db
+    .insert(t)
+    .values(rows as (typeof t.$inferInsert)[])
+    .onConflictDoUpdate({
+      target: [t.connectionId, t.entity, t.qboId],
+      set: {
+        syncToken: sql.raw('coalesce(excluded.sync_token, quickbooks_records.sync_token)'),
+        lastUpdatedTime: sql.raw('excluded.last_updated_time'),
+        deleted: sql.raw('excluded.deleted'),
+        raw: keepWhenStub('raw'),
+        docNumber: keepWhenStub('doc_number'),
+        txnDate: keepWhenStub('txn_date'),
+        currency: keepWhenStub('currency'),
+        totalAmount: keepWhenStub('total_amount'),
+        totalTax: keepWhenStub('total_tax'),
+        balance: keepWhenStub('balance'),
+        customerId: keepWhenStub('customer_id'),
+        customerName: keepWhenStub('customer_name'),
+        billAddress: keepWhenStub('bill_address'),
+        shipAddress: keepWhenStub('ship_address'),
+        active: keepWhenStub('active'),
+        syncedAt: sql.raw('excluded.synced_at'),
+      },
+      setWhere: sql.raw(`
+        (excluded.last_updated_time, excluded.deleted, coalesce(excluded.sync_token, -1))
+          > (quickbooks_records.last_updated_time, quickbooks_records.deleted, coalesce(quickbooks_records.sync_token, -1))`),
+    })
+    .returning({ deleted: t.deleted });
+
+  const deleted = written.filter((row) => row.deleted).length;
+  return { upserted: written.length - deleted, deleted, skipped: versions.length - written.length };
+}
+
+function isNewer(a: RecordVersion, b: RecordVersion): boolean {
+  const byTime = a.lastUpdatedTime.getTime() - b.lastUpdatedTime.getTime();
+  if (byTime !== 0) return byTime > 0;
+  if (a.deleted !== b.deleted) return a.deleted;
+  return (a.syncToken ?? -1) > (b.syncToken ?? -1);
+}
+
+export interface RecordCursor {
+  entity: string;
+  qboId: string;
+}
+
+/** A connection's records in (entity, id) order, keyset-paginated; deleted ones only when asked. */
+export async function listRecords(
+  db: Executor,
+  params: { connectionId: string; entity?: QuickBooksEntity | undefined; includeDeleted?: boolean; limit: number; after?: RecordCursor | undefined },
+): Promise<StoredRecord[]> {
+  const conditions = [eq(t.connectionId, params.connectionId)];
+  if (params.entity) conditions.push(eq(t.entity, params.entity));
+  if (!params.includeDeleted) conditions.push(eq(t.deleted, false));
+  if (params.after) {
+    conditions.push(or(gt(t.entity, params.after.entity as QuickBooksEntity), and(eq(t.entity, params.after.entity as QuickBooksEntity), gt(t.qboId, params.after.qboId)))!);
+  }
+  return db.select().from(t).where(and(...conditions)).orderBy(asc(t.entity), asc(t.qboId)).limit(params.limit);
+}
+
+/** (id, SyncToken, deleted) of every stored object of a connection: what tests compare with the simulator's snapshot. */
+export async function recordIdentities(db: Executor, connectionId: string): Promise<{ entity: string; qboId: string; syncToken: number | null; deleted: boolean }[]> {
+  return db
+    .select({ entity: t.entity, qboId: t.qboId, syncToken: t.syncToken, deleted: t.deleted })
+    .from(t)
+    .where(eq(t.connectionId, connectionId))
+    .orderBy(asc(t.entity), asc(t.qboId));
+}

@@ -1,0 +1,22 @@
+/**
+ * `ApplicationFailure.type` values the workflow reacts to. They are the class names of the errors the
+ * QuickBooks client (quickbooks/errors.ts) and the activities (activities/failures.ts) throw; a test
+ * keeps the two in step. Plain strings, so the workflow sandbox can import them.
+ */
+export const FailureType = {
+  /** invalid_grant: the merchant must re-authorize. */
+  GrantInvalid: 'GrantInvalidError',
+  /** The API refused the access token: refresh and try once more. */
+  AccessTokenRejected: 'AccessTokenRejectedError',
+  Throttled: 'ThrottledError',
+  Transient: 'TransientQuickBooksError',
+  Permanent: 'PermanentQuickBooksError',
+  Normalization: 'NormalizationError',
+  ClientAuth: 'ClientAuthError',
+  RealmMismatch: 'RealmMismatchError',
+  CredentialsMissing: 'CredentialsMissingError',
+  ConnectionGone: 'ConnectionGoneError',
+  Seal: 'SealError',
+} as const;
+
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

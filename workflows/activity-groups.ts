@@ -1,0 +1,72 @@
+/**
+ * The activities the connection workflow calls, one proxy group per latency class. Retry policies are
+ * deliberate: activities retry briefly for blips; longer trouble comes back to the workflow, which
+ * records it as `lastError` and backs off itself, so an operator sees it instead of a silent retry loop.
+ */
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { FailureType } from '../shared/failure-types.js';
+
+/** Failures no retry can fix; the workflow decides what they mean (park, refresh, record). */
+const NOT_WORTH_RETRYING = [
+  FailureType.GrantInvalid,
+  // A rejected access token needs a refresh first, which only the workflow may do (one writer of tokens).
+  FailureType.AccessTokenRejected,
+  FailureType.Permanent,
+  FailureType.Normalization,
+  FailureType.ClientAuth,
+  FailureType.RealmMismatch,
+  FailureType.CredentialsMissing,
+  FailureType.ConnectionGone,
+  FailureType.Seal,
+];
+
+/** A 429 sets its own next-retry delay (Intuit asks for 60 s); other blips back off from 2 s. */
+const QUICKBOOKS_RETRY = {
+  initialInterval: '2 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: NOT_WORTH_RETRYING,
+};
+
+/**
+ * Pulls from QuickBooks: one page (one request, one transaction) or a CDC pull that may split into a
+ * few requests. Intuit times a request out at 120 s, hence 3 minutes; long pulls heartbeat.
+ */
+export const quickbooksPulls = proxyActivities<Activities>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: QUICKBOOKS_RETRY,
+});
+
+/**
+ * The incremental pull of an idle cycle, as a local activity: it leaves one marker in history instead
+ * of three activity events, which keeps a connection that syncs every 15 minutes for months cheap.
+ */
+export const incrementalPulls = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  localRetryThreshold: '10 seconds',
+  retry: QUICKBOOKS_RETRY,
+});
+
+/** Token endpoint calls (accept, refresh, revoke): seconds at Intuit, a few careful retries. */
+export const tokenCalls = proxyActivities<Activities>({
+  startToCloseTimeout: '45 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NOT_WORTH_RETRYING },
+});
+
+/**
+ * Our own database writes (status, audit rows, notices). Retried without limit: a database outage
+ * delays them but must never change a connection's status or lose a write.
+ */
+export const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.ConnectionGone] },
+});
+
+/** Posting a notice to a merchant's webhook URL: their server may be slow or down for hours. */
+export const merchantWebhooks = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 12 },
+});
