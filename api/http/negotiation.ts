@@ -1,0 +1,15 @@
+import type { Context } from 'hono';
+
+/** Browser flows (callback, Intuit's URLs) answer JSON to API clients and redirects or pages to browsers. */
+export function wantsJson(c: Context): boolean {
+  const accept = c.req.header('accept') ?? '';
+  return /application\/(?:[\w.-]+\+)?json/i.test(accept) && !/text\/html/i.test(accept);
+}
+
+/** A same-site path to send a browser to after login; anything else (absolute URLs, `//host`) is refused. */
+export function safeLocalPath(candidate: string | undefined, fallback: string): string {
+  if (!candidate || candidate.length > 2048) return fallback;
+  if (!candidate.startsWith('/') || candidate.startsWith('//') || candidate.startsWith('/\\')) return fallback;
+  if ([...candidate].some((char) => char.charCodeAt(0) < 0x20 || char === '\\')) return fallback;
+  return candidate;
+}

@@ -1,0 +1,60 @@
+/** `npm run api`: the production HTTP API, connected to DATABASE_URL and TEMPORAL_ADDRESS. */
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { openDatabase } from '../db/client.js';
+import { createIntuitOAuth } from '../quickbooks/oauth.js';
+import { loadConfig } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { createTokenSealer } from '../shared/seal.js';
+import { createApp } from './app.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const config = loadConfig('api');
+const logger = createLogger({ level: config.logLevel, name: 'api' });
+const database = await openDatabase({ url: config.databaseUrl });
+const temporalConnection = await Connection.connect({ address: config.temporal.address! });
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+const app = createApp({
+  db: database.db,
+  temporal: { client: new Client({ connection: temporalConnection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
+  sealer: createTokenSealer(config.tokenEncryptionKeys!),
+  oauth: createIntuitOAuth({
+    clientId: config.intuit.clientId!,
+    clientSecret: config.intuit.clientSecret!,
+    redirectUri: config.intuit.redirectUri,
+    environment: config.intuit.environment,
+    endpoints: config.intuit.endpoints,
+    logger,
+  }),
+  config: {
+    publicBaseUrl: config.publicBaseUrl,
+    adminApiKey: config.adminApiKey!,
+    webhookVerifierToken: config.intuit.webhookVerifierToken,
+    syncIntervalMs: config.syncIntervalMs,
+    dashboardPath: '/',
+  },
+  logger,
+  metricsRegistry: registry,
+});
+
+const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  logger.info({ port: info.port, publicBaseUrl: config.publicBaseUrl }, 'api listening');
+});
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'api shutting down');
+  // In-flight requests get a grace period; after it we exit regardless.
+  setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await Promise.allSettled([temporalConnection.close(), database.close()]);
+  process.exit(0);
+}
+process.on('SIGTERM', (signal) => void shutdown(signal));
+process.on('SIGINT', (signal) => void shutdown(signal));

@@ -1,0 +1,74 @@
+/**
+ * Intuit redirects the merchant's browser here after the consent page. Browsers are sent on to the
+ * dashboard; API clients (`Accept: application/json`) get `{ connection, result }`.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { sessionMerchant } from '../auth/sessions.js';
+import { ApiError, errorBody } from '../http/errors.js';
+import { wantsJson } from '../http/negotiation.js';
+import { rateLimitPerClient } from '../http/rate-limit.js';
+import { createRouter } from '../http/router.js';
+import { completeAuthorization } from '../oauth/complete-authorization.js';
+import type { AppServices } from '../services.js';
+import { ConnectionSchema, loadConnectionView } from '../views/connection.js';
+import { errorResponses } from '../views/error.js';
+
+const CallbackQuery = z.object({
+  state: z.string().max(512).optional().openapi({ param: { name: 'state', in: 'query' } }),
+  code: z.string().max(2048).optional().openapi({ param: { name: 'code', in: 'query' } }),
+  realmId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional().openapi({ param: { name: 'realmId', in: 'query' } }),
+  error: z.string().max(200).optional().openapi({ param: { name: 'error', in: 'query' }, description: 'e.g. access_denied when the merchant clicked Cancel' }),
+  error_description: z.string().max(1000).optional().openapi({ param: { name: 'error_description', in: 'query' } }),
+});
+const CallbackResult = z
+  .object({ result: z.enum(['connected', 'reauthorized', 'access_denied', 'authorization_failed']), connection: ConnectionSchema })
+  .openapi('AuthorizationResult');
+
+export function oauthCallbackRoutes(services: AppServices) {
+  const router = createRouter();
+  const limit = rateLimitPerClient({ limit: services.config.rateLimits.oauthCallback, trustProxy: services.config.trustProxy, clock: services.clock });
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/oauth/quickbooks/callback',
+      tags: ['QuickBooks'],
+      summary: 'OAuth redirect target: completes an authorization exactly once',
+      middleware: [limit],
+      request: { query: CallbackQuery },
+      responses: {
+        200: { description: 'Completed (JSON clients)', content: { 'application/json': { schema: CallbackResult } } },
+        303: { description: 'Completed (browsers): redirect to the dashboard with ?connection=&result=' },
+        ...errorResponses(400, 409, 429, 502, 503),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const session = await sessionMerchant(c, services);
+      let outcome;
+      try {
+        outcome = await completeAuthorization(services, query, session?.id);
+      } catch (error) {
+        if (error instanceof ApiError) services.metrics.oauthCallbacks.inc({ outcome: error.code });
+        throw error;
+      }
+      const { result, connection } = outcome;
+      services.metrics.oauthCallbacks.inc({ outcome: result });
+      services.logger.info({ merchantId: connection.merchantId, connectionId: connection.id, result }, 'oauth callback');
+      if (!wantsJson(c)) {
+        const target = new URL(services.config.dashboardPath, `${services.config.publicBaseUrl}/`);
+        target.searchParams.set('connection', connection.id);
+        target.searchParams.set('result', result);
+        return c.redirect(target.toString(), 303);
+      }
+      const view = await loadConnectionView(services.db, connection);
+      if (result === 'already_completed') {
+        const message = 'This authorization was already completed; the connection is shown as it is now.';
+        return c.json(errorBody('authorization_already_completed', message, c.get('requestId'), { connection: view }), 409);
+      }
+      return c.json({ result, connection: view }, 200);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,50 @@
+/** The injected dependencies with every default filled in: what route modules receive. */
+import type { AppConfig, AppDeps, PublicRateLimits } from './deps.js';
+import { createApiMetrics, type ApiMetrics } from './metrics.js';
+
+export const DEFAULT_RATE_LIMITS: PublicRateLimits = {
+  oauthCallback: 30,
+  // Intuit delivers every merchant's events from a handful of addresses: keep this one generous.
+  webhooks: 1200,
+  intuitAppUrls: 30,
+  session: 20,
+};
+
+export interface ResolvedConfig extends Required<Omit<AppConfig, 'rateLimits' | 'webhookVerifierToken'>> {
+  webhookVerifierToken: string | undefined;
+  rateLimits: PublicRateLimits;
+  /** The origin of publicBaseUrl, for same-origin checks on cookie-authenticated writes. */
+  publicOrigin: string;
+  /** Whether cookies get the Secure flag (the public URL is https). */
+  secureCookies: boolean;
+}
+
+export interface AppServices extends Omit<AppDeps, 'config' | 'clock' | 'metricsRegistry'> {
+  config: ResolvedConfig;
+  clock: () => Date;
+  metrics: ApiMetrics;
+}
+
+export function resolveServices(deps: AppDeps): AppServices {
+  const publicUrl = new URL(deps.config.publicBaseUrl);
+  return {
+    db: deps.db,
+    temporal: deps.temporal,
+    sealer: deps.sealer,
+    oauth: deps.oauth,
+    logger: deps.logger,
+    clock: deps.clock ?? (() => new Date()),
+    metrics: createApiMetrics({ db: deps.db, logger: deps.logger, registry: deps.metricsRegistry }),
+    config: {
+      publicBaseUrl: deps.config.publicBaseUrl.replace(/\/+$/, ''),
+      adminApiKey: deps.config.adminApiKey,
+      webhookVerifierToken: deps.config.webhookVerifierToken,
+      syncIntervalMs: deps.config.syncIntervalMs,
+      dashboardPath: deps.config.dashboardPath,
+      trustProxy: deps.config.trustProxy ?? false,
+      rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.config.rateLimits },
+      publicOrigin: publicUrl.origin,
+      secureCookies: publicUrl.protocol === 'https:',
+    },
+  };
+}

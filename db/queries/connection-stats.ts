@@ -1,0 +1,12 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { connections } from '../schema/index.js';
+
+/** How many connections are in each status (the metrics scrape reads this). */
+export async function countConnectionsByStatus(db: Executor): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ status: connections.status, count: sql<number>`count(*)::int` })
+    .from(connections)
+    .groupBy(connections.status);
+  return new Map(rows.map((row) => [row.status, row.count]));
+}
