@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# One image for every process of the product; docker-compose.yml picks the command per service,
+# each a package.json script (api, worker, db:migrate, simulator) run as `node --import tsx <file>`:
+# `npm run` neither forwards SIGTERM nor waits for its child, so a worker could not drain on stop.
+# TypeScript runs through tsx (a production dependency), so there is no build step.
+#
+# Debian (glibc), not Alpine: the Temporal worker's native core-bridge ships no musl build.
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+# ---- dependencies: production node_modules only (vitest, eslint, typescript… stay out) ----
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+# --ignore-scripts: nothing we run needs an install script (native modules come prebuilt in
+# per-platform packages), and it keeps install-time telemetry and downloads out of the build.
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# ---- runtime ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+# Sources are owned by root and read-only for the app user; .dockerignore keeps secrets, tests and
+# local state out of the context.
+COPY . .
+# The `node` user (uid 1000) comes with the official image.
+USER node
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "api/main.ts"]
