@@ -1,0 +1,281 @@
+/**
+ * Intuit's authorization server as state: single-use authorization codes, grants (one per consent of an
+ * app to a company), rotating rolling refresh tokens and short-lived access tokens. Pure logic over the
+ * simulator clock and RNG; the HTTP layer turns its results into Intuit's exact responses.
+ *
+ * A grant is (app, realm, consent). It dies when revoked, when the user disconnects the app inside
+ * QuickBooks, or when its authorization code is exchanged a second time; a new consent creates a new
+ * grant and leaves earlier ones alone.
+ */
+import type { GrantStatus, SimulatorConfig } from '../../types.js';
+import type { SimulatorClock } from '../clock.js';
+import type { Rng } from '../rng.js';
+import { newAccessTokenValue, newAuthorizationCodeValue, newRefreshTokenValue } from './token-values.js';
+
+const DAY_MS = 86_400_000;
+
+export interface AuthorizationCode {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  realmId: string;
+  scope: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** Set by the first successful exchange; a second exchange then kills this grant. */
+  grantId?: string;
+}
+
+export interface Grant {
+  id: string;
+  clientId: string;
+  realmId: string;
+  scope: string;
+  createdAt: number;
+  hardExpiresAt: number;
+  status: 'active' | 'revoked' | 'disconnected' | 'code_reused';
+  endedAt?: number;
+  refreshToken: string;
+  refreshTokenIssuedAt: number;
+  refreshTokenExpiresAt: number;
+  /** Earlier refresh-token values and when they were superseded (kept only while a grace period could still honour them). */
+  superseded: { value: string; supersededAt: number }[];
+  refreshes: number;
+}
+
+interface AccessTokenRecord {
+  grantId: string;
+  expiresAt: number;
+}
+
+export interface IssuedTokens {
+  grant: Grant;
+  accessToken: string;
+  accessTokenExpiresIn: number;
+  refreshToken: string;
+  refreshTokenExpiresIn: number;
+  hardExpiresIn: number;
+}
+
+export type TokenGrantFailure =
+  | { error: 'invalid_grant'; description?: string }
+  | { error: 'invalid_request'; description: string };
+
+export type TokenGrantResult = { ok: true; tokens: IssuedTokens } | { ok: false; failure: TokenGrantFailure };
+
+export type AccessCheck =
+  | { ok: true; grant: Grant }
+  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'invalid' };
+
+export interface AuthorizationServerState {
+  nextGrantNumber: number;
+  codes: AuthorizationCode[];
+  grants: Grant[];
+  accessTokens: [string, AccessTokenRecord][];
+}
+
+const INVALID_REFRESH_TOKEN = 'Incorrect or invalid refresh token';
+
+export class AuthorizationServer {
+  private readonly codes = new Map<string, AuthorizationCode>();
+  private readonly grants = new Map<string, Grant>();
+  private readonly accessTokens = new Map<string, AccessTokenRecord>();
+  /** Every refresh-token value still worth recognising (current and superseded) → grant id. */
+  private readonly refreshTokenIndex = new Map<string, string>();
+  private nextGrantNumber = 1;
+
+  constructor(
+    private readonly clock: SimulatorClock,
+    private readonly config: () => SimulatorConfig,
+    private readonly rng: Rng,
+  ) {}
+
+  issueCode(request: { clientId: string; redirectUri: string; realmId: string; scope: string }): string {
+    const now = this.clock.now();
+    this.pruneCodes(now);
+    const code = newAuthorizationCodeValue(this.rng, now);
+    this.codes.set(code, { ...request, code, issuedAt: now, expiresAt: now + this.config().authorizationCodeTtlSeconds * 1000 });
+    return code;
+  }
+
+  exchangeCode(clientId: string, code: string | undefined, redirectUri: string | undefined): TokenGrantResult {
+    if (!code) return { ok: false, failure: { error: 'invalid_request', description: 'code is required' } };
+    if (!redirectUri) return { ok: false, failure: { error: 'invalid_request', description: 'redirect_uri is required' } };
+    const record = this.codes.get(code);
+    const now = this.clock.now();
+    if (!record || record.clientId !== clientId) return { ok: false, failure: { error: 'invalid_grant' } };
+    if (record.grantId !== undefined) {
+      // Intuit: exchanging a code twice "would invalidate the token for that auth code" (oauth-jsclient#173).
+      this.endGrant(record.grantId, 'code_reused', now);
+      return { ok: false, failure: { error: 'invalid_grant' } };
+    }
+    if (now >= record.expiresAt || record.redirectUri !== redirectUri) return { ok: false, failure: { error: 'invalid_grant' } };
+
+    const config = this.config();
+    const refreshToken = newRefreshTokenValue(this.rng, now);
+    const hardExpiresAt = now + config.refreshTokenHardTtlSeconds * 1000;
+    const grant: Grant = {
+      id: `grant-${this.nextGrantNumber++}`,
+      clientId,
+      realmId: record.realmId,
+      scope: record.scope,
+      createdAt: now,
+      hardExpiresAt,
+      status: 'active',
+      refreshToken,
+      refreshTokenIssuedAt: now,
+      refreshTokenExpiresAt: Math.min(now + config.refreshTokenTtlSeconds * 1000, hardExpiresAt),
+      superseded: [],
+      refreshes: 0,
+    };
+    record.grantId = grant.id;
+    this.grants.set(grant.id, grant);
+    this.refreshTokenIndex.set(refreshToken, grant.id);
+    return { ok: true, tokens: this.issueAccessToken(grant, now) };
+  }
+
+  refresh(clientId: string, refreshToken: string | undefined): TokenGrantResult {
+    if (!refreshToken) return { ok: false, failure: { error: 'invalid_request', description: 'refresh_token is required' } };
+    const now = this.clock.now();
+    const config = this.config();
+    const grant = this.grantForRefreshToken(refreshToken);
+    if (!grant || grant.clientId !== clientId || grant.status !== 'active') {
+      return { ok: false, failure: { error: 'invalid_grant', description: INVALID_REFRESH_TOKEN } };
+    }
+    if (refreshToken !== grant.refreshToken) {
+      const superseded = grant.superseded.find((entry) => entry.value === refreshToken);
+      const graceMs = config.supersededRefreshTokenGraceSeconds * 1000;
+      if (!superseded || now - superseded.supersededAt >= graceMs) {
+        return { ok: false, failure: { error: 'invalid_grant', description: INVALID_REFRESH_TOKEN } };
+      }
+    }
+    if (now >= grant.refreshTokenExpiresAt || now >= grant.hardExpiresAt) {
+      return { ok: false, failure: { error: 'invalid_grant', description: 'Token expired' } };
+    }
+
+    const rotate = config.refreshTokenRotation === 'every_refresh' || now - grant.refreshTokenIssuedAt >= DAY_MS;
+    if (rotate) {
+      grant.superseded.push({ value: grant.refreshToken, supersededAt: now });
+      grant.refreshToken = newRefreshTokenValue(this.rng, now);
+      grant.refreshTokenIssuedAt = now;
+      this.refreshTokenIndex.set(grant.refreshToken, grant.id);
+    }
+    this.pruneSuperseded(grant, now);
+    grant.refreshTokenExpiresAt = Math.min(now + config.refreshTokenTtlSeconds * 1000, grant.hardExpiresAt);
+    grant.refreshes += 1;
+    return { ok: true, tokens: this.issueAccessToken(grant, now) };
+  }
+
+  /** Revokes the grant a refresh or access token belongs to. Unknown tokens are ignored (RFC 7009); returns whether a grant ended. */
+  revoke(clientId: string, token: string): boolean {
+    const grantId = this.refreshTokenIndex.get(token) ?? this.accessTokens.get(token)?.grantId;
+    const grant = grantId === undefined ? undefined : this.grants.get(grantId);
+    if (!grant || grant.clientId !== clientId || grant.status !== 'active') return false;
+    this.endGrant(grant.id, 'revoked', this.clock.now());
+    return true;
+  }
+
+  /** The user disconnected the app(s) inside QuickBooks: every live grant for the realm dies. */
+  disconnectRealm(realmId: string, clientId?: string): Grant[] {
+    const now = this.clock.now();
+    const ended: Grant[] = [];
+    for (const grant of this.grants.values()) {
+      if (grant.realmId !== realmId || grant.status !== 'active') continue;
+      if (clientId !== undefined && grant.clientId !== clientId) continue;
+      this.endGrant(grant.id, 'disconnected', now);
+      ended.push(grant);
+    }
+    return ended;
+  }
+
+  checkAccessToken(token: string | undefined): AccessCheck {
+    if (!token) return { ok: false, reason: 'missing' };
+    if (token.length < 20 || token.length > 4096) return { ok: false, reason: 'malformed' };
+    const record = this.accessTokens.get(token);
+    const grant = record && this.grants.get(record.grantId);
+    if (!record || !grant || grant.status !== 'active') return { ok: false, reason: 'invalid' };
+    if (this.clock.now() >= record.expiresAt) return { ok: false, reason: 'expired' };
+    return { ok: true, grant };
+  }
+
+  grantStatus(grant: Grant, now = this.clock.now()): GrantStatus {
+    if (grant.status !== 'active') return grant.status;
+    return now >= grant.refreshTokenExpiresAt || now >= grant.hardExpiresAt ? 'expired' : 'active';
+  }
+
+  listGrants(): Grant[] {
+    return [...this.grants.values()];
+  }
+
+  toState(): AuthorizationServerState {
+    return {
+      nextGrantNumber: this.nextGrantNumber,
+      codes: [...this.codes.values()],
+      grants: [...this.grants.values()],
+      accessTokens: [...this.accessTokens.entries()],
+    };
+  }
+
+  restore(state: AuthorizationServerState): void {
+    this.nextGrantNumber = state.nextGrantNumber;
+    for (const code of state.codes) this.codes.set(code.code, code);
+    for (const grant of state.grants) {
+      this.grants.set(grant.id, grant);
+      this.refreshTokenIndex.set(grant.refreshToken, grant.id);
+      for (const entry of grant.superseded) this.refreshTokenIndex.set(entry.value, grant.id);
+    }
+    for (const [value, record] of state.accessTokens) this.accessTokens.set(value, record);
+  }
+
+  private grantForRefreshToken(value: string): Grant | undefined {
+    const grantId = this.refreshTokenIndex.get(value);
+    return grantId === undefined ? undefined : this.grants.get(grantId);
+  }
+
+  private issueAccessToken(grant: Grant, now: number): IssuedTokens {
+    const config = this.config();
+    this.pruneAccessTokens(now);
+    const accessToken = newAccessTokenValue(this.rng);
+    this.accessTokens.set(accessToken, { grantId: grant.id, expiresAt: now + config.accessTokenTtlSeconds * 1000 });
+    return {
+      grant,
+      accessToken,
+      accessTokenExpiresIn: config.accessTokenTtlSeconds,
+      refreshToken: grant.refreshToken,
+      refreshTokenExpiresIn: Math.max(0, Math.round((grant.refreshTokenExpiresAt - now) / 1000)),
+      hardExpiresIn: Math.max(0, Math.round((grant.hardExpiresAt - now) / 1000)),
+    };
+  }
+
+  private endGrant(grantId: string, status: Exclude<Grant['status'], 'active'>, now: number): void {
+    const grant = this.grants.get(grantId);
+    if (!grant || grant.status !== 'active') return;
+    grant.status = status;
+    grant.endedAt = now;
+  }
+
+  /** Superseded values that no grace period can honour any more are forgotten (they then read as unknown). */
+  private pruneSuperseded(grant: Grant, now: number): void {
+    const graceMs = this.config().supersededRefreshTokenGraceSeconds * 1000;
+    // Keep a day's worth beyond the grace so that a later, longer grace setting still behaves sensibly.
+    const keep = grant.superseded.filter((entry) => now - entry.supersededAt < graceMs + DAY_MS);
+    for (const entry of grant.superseded) {
+      if (!keep.includes(entry)) this.refreshTokenIndex.delete(entry.value);
+    }
+    grant.superseded = keep;
+  }
+
+  private pruneAccessTokens(now: number): void {
+    if (this.accessTokens.size < 1000) return;
+    for (const [value, record] of this.accessTokens) {
+      if (now - record.expiresAt > DAY_MS) this.accessTokens.delete(value);
+    }
+  }
+
+  private pruneCodes(now: number): void {
+    if (this.codes.size < 1000) return;
+    for (const [value, record] of this.codes) {
+      if (now - record.expiresAt > DAY_MS) this.codes.delete(value);
+    }
+  }
+}

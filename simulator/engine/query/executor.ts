@@ -1,0 +1,218 @@
+/**
+ * Runs a parsed query against a company's records without sorting anything per request: ordering by
+ * MetaData.LastUpdatedTime walks the entity's (LastUpdatedTime, Id) index from a binary-searched start;
+ * ordering by Id, CreateTime or TxnDate walks records in Id order (creation times rise with Id). Ties on
+ * LastUpdatedTime therefore always break by numeric Id, ascending (descending for DESC).
+ *
+ * Visibility follows QuickBooks: deleted transactions never appear; customers and items that are
+ * inactive appear only when the WHERE clause mentions `Active`.
+ *
+ * Queryable fields: Id, MetaData.LastUpdatedTime and MetaData.CreateTime (also spelled Metadata.…),
+ * Active (customers, items), TxnDate and CustomerRef (transactions). ORDERBY: Id,
+ * MetaData.LastUpdatedTime, MetaData.CreateTime, TxnDate.
+ */
+import type { QuickBooksEntity } from '../company/entity-kinds.js';
+import { ENTITY_KINDS, entityByName } from '../company/entity-kinds.js';
+import type { EntityRecord } from '../company/entity-record.js';
+import type { EntityStore } from '../company/entity-store.js';
+import { companyDay, parseTimestamp } from '../company-time.js';
+import type { Condition, Literal, ParsedQuery } from './parser.js';
+import { parserError, validationError } from './query-errors.js';
+
+export type QueryOutcome =
+  | { select: 'count'; entity: QuickBooksEntity; totalCount: number }
+  | { select: 'rows'; entity: QuickBooksEntity; records: EntityRecord[]; startPosition: number };
+
+type Field = 'Id' | 'LastUpdatedTime' | 'CreateTime' | 'Active' | 'TxnDate' | 'CustomerRef';
+type Predicate = (record: EntityRecord) => boolean;
+
+const FIELD_NAMES: Record<string, Field> = {
+  id: 'Id',
+  'metadata.lastupdatedtime': 'LastUpdatedTime',
+  'metadata.createtime': 'CreateTime',
+  active: 'Active',
+  txndate: 'TxnDate',
+  customerref: 'CustomerRef',
+};
+
+const DEFAULT_MAX_RESULTS = 100;
+
+export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBooksEntity, EntityStore>>, maxResultsCap: number): QueryOutcome {
+  const entity = entityByName(query.entityName);
+  if (!entity) throw parserError(`Invalid entity name: ${query.entityName} (the simulator serves ${Object.keys(ENTITY_KINDS).join(', ')})`);
+  const nameList = ENTITY_KINDS[entity].nameList;
+  const store = stores[entity];
+
+  const predicates: Predicate[] = [];
+  let mentionsActive = false;
+  let updatedFromMs = -Infinity;
+  let updatedToMs = Infinity;
+  for (const condition of query.conditions) {
+    const field = resolveField(condition.field, entity);
+    if (field === 'Active') mentionsActive = true;
+    if (field === 'LastUpdatedTime' && condition.operator !== 'IN') {
+      const ms = timestampValue(condition);
+      if (condition.operator === '>=' || condition.operator === '=') updatedFromMs = Math.max(updatedFromMs, ms);
+      if (condition.operator === '>') updatedFromMs = Math.max(updatedFromMs, ms + 1);
+      if (condition.operator === '<=' || condition.operator === '=') updatedToMs = Math.min(updatedToMs, ms);
+      if (condition.operator === '<') updatedToMs = Math.min(updatedToMs, ms - 1);
+    }
+    predicates.push(buildPredicate(field, condition));
+  }
+  predicates.push(nameList ? (mentionsActive ? () => true : (record) => !record.inactive) : (record) => !record.deleted);
+  const matches: Predicate = (record) => predicates.every((predicate) => predicate(record));
+
+  const order = resolveOrder(query, entity);
+  const candidates = order.field === 'LastUpdatedTime'
+    ? walkUpdatedIndex(store, updatedFromMs, updatedToMs, order.descending)
+    : walkById(store, order.descending);
+
+  if (query.select === 'count') {
+    let totalCount = 0;
+    for (const record of candidates) if (matches(record)) totalCount += 1;
+    return { select: 'count', entity, totalCount };
+  }
+
+  const startPosition = query.startPosition ?? 1;
+  if (startPosition < 1) throw validationError(`STARTPOSITION must be 1 or more, got ${startPosition}`);
+  const requested = query.maxResults ?? DEFAULT_MAX_RESULTS;
+  if (requested < 1) throw validationError(`MAXRESULTS must be 1 or more, got ${requested}`);
+  const maxResults = Math.min(requested, maxResultsCap);
+
+  const records: EntityRecord[] = [];
+  let skipped = 0;
+  for (const record of candidates) {
+    if (!matches(record)) continue;
+    if (skipped < startPosition - 1) {
+      skipped += 1;
+      continue;
+    }
+    records.push(record);
+    if (records.length >= maxResults) break;
+  }
+  return { select: 'rows', entity, records, startPosition };
+}
+
+function resolveField(name: string, entity: QuickBooksEntity): Field {
+  const field = FIELD_NAMES[name.toLowerCase()];
+  const nameList = ENTITY_KINDS[entity].nameList;
+  if (!field || (field === 'Active' && !nameList) || ((field === 'TxnDate' || field === 'CustomerRef') && nameList)) {
+    throw validationError(`property '${name}' is not queryable on ${entity} in the simulator (queryable: Id, MetaData.LastUpdatedTime, MetaData.CreateTime, ${nameList ? 'Active' : 'TxnDate, CustomerRef'})`);
+  }
+  return field;
+}
+
+function resolveOrder(query: ParsedQuery, entity: QuickBooksEntity): { field: Field; descending: boolean } {
+  const descending = query.orderBy?.direction === 'DESC';
+  if (!query.orderBy) return { field: 'Id', descending };
+  const field = FIELD_NAMES[query.orderBy.field.toLowerCase()];
+  if (field === 'Id' || field === 'LastUpdatedTime' || field === 'CreateTime' || (field === 'TxnDate' && !ENTITY_KINDS[entity].nameList)) {
+    return { field, descending };
+  }
+  throw validationError(`ORDERBY ${query.orderBy.field} is not supported by the simulator (use Id, MetaData.LastUpdatedTime, MetaData.CreateTime or TxnDate)`);
+}
+
+/** Records whose LastUpdatedTime lies in [fromMs, toMs], in (LastUpdatedTime, Id) order. */
+function* walkUpdatedIndex(store: EntityStore, fromMs: number, toMs: number, descending: boolean): Generator<EntityRecord> {
+  const index = store.byUpdated;
+  if (!descending) {
+    for (let i = Number.isFinite(fromMs) ? store.firstUpdatedAtOrAfter(fromMs) : 0; i < index.length; i++) {
+      const record = index[i] as EntityRecord;
+      if (record.updatedAt * 1000 > toMs) return;
+      yield record;
+    }
+  } else {
+    for (let i = (Number.isFinite(toMs) ? store.firstUpdatedAtOrAfter(toMs + 1) : index.length) - 1; i >= 0; i--) {
+      const record = index[i] as EntityRecord;
+      if (record.updatedAt * 1000 < fromMs) return;
+      yield record;
+    }
+  }
+}
+
+function* walkById(store: EntityStore, descending: boolean): Generator<EntityRecord> {
+  const records = store.records;
+  if (!descending) for (let i = 0; i < records.length; i++) yield records[i] as EntityRecord;
+  else for (let i = records.length - 1; i >= 0; i--) yield records[i] as EntityRecord;
+}
+
+function buildPredicate(field: Field, condition: Condition): Predicate {
+  switch (field) {
+    case 'Id': {
+      const ids = condition.values.map((value) => integerValue(value, condition));
+      return numberPredicate(condition, ids, (record) => record.id);
+    }
+    case 'CustomerRef': {
+      const ids = condition.values.map((value) => integerValue(value, condition));
+      return numberPredicate(condition, ids, (record) => record.customerId);
+    }
+    case 'LastUpdatedTime':
+      return numberPredicate(condition, condition.values.map((value) => timestampOf(value, condition)), (record) => record.updatedAt * 1000);
+    case 'CreateTime':
+      return numberPredicate(condition, condition.values.map((value) => timestampOf(value, condition)), (record) => record.createdAt * 1000);
+    case 'TxnDate':
+      return numberPredicate(condition, condition.values.map((value) => dayOf(value, condition)), (record) => companyDay(record.createdAt * 1000));
+    case 'Active': {
+      const wanted = condition.values.map((value) => booleanValue(value, condition));
+      if (condition.operator === 'IN' || condition.operator === '=') return (record) => wanted.includes(!record.inactive);
+      if (condition.operator === '!=') return (record) => !wanted.includes(!record.inactive);
+      throw validationError(`operator ${condition.operator} cannot be used with Active`);
+    }
+  }
+}
+
+function numberPredicate(condition: Condition, values: number[], read: (record: EntityRecord) => number): Predicate {
+  const [value = NaN] = values;
+  switch (condition.operator) {
+    case 'IN': {
+      const set = new Set(values);
+      return (record) => set.has(read(record));
+    }
+    case '=':
+      return (record) => read(record) === value;
+    case '!=':
+      return (record) => read(record) !== value;
+    case '<':
+      return (record) => read(record) < value;
+    case '<=':
+      return (record) => read(record) <= value;
+    case '>':
+      return (record) => read(record) > value;
+    case '>=':
+      return (record) => read(record) >= value;
+    case 'LIKE':
+      throw validationError(`LIKE cannot be used with ${condition.field}`);
+  }
+}
+
+function timestampValue(condition: Condition): number {
+  return timestampOf(condition.values[0] as Literal, condition);
+}
+
+function timestampOf(value: Literal, condition: Condition): number {
+  const ms = value.type === 'string' ? parseTimestamp(value.value) : undefined;
+  if (ms === undefined) throw validationError(`${condition.field} needs a quoted ISO-8601 date-time such as '2025-03-04T10:22:01-08:00', got ${show(value)}`);
+  return ms;
+}
+
+function dayOf(value: Literal, condition: Condition): number {
+  const match = value.type === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.value) : null;
+  if (!match) throw validationError(`${condition.field} needs a quoted date such as '2025-03-04', got ${show(value)}`);
+  return Math.floor(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / 86_400_000);
+}
+
+function integerValue(value: Literal, condition: Condition): number {
+  const text = value.type === 'boolean' ? '' : String(value.value);
+  if (!/^\d+$/.test(text)) throw validationError(`${condition.field} needs an Id such as '42', got ${show(value)}`);
+  return Number(text);
+}
+
+function booleanValue(value: Literal, condition: Condition): boolean {
+  if (value.type === 'boolean') return value.value;
+  if (value.type === 'string' && /^(true|false)$/i.test(value.value)) return value.value.toLowerCase() === 'true';
+  throw validationError(`${condition.field} needs true or false, got ${show(value)}`);
+}
+
+function show(value: Literal): string {
+  return value.type === 'string' ? `'${value.value}'` : String(value.value);
+}

@@ -1,0 +1,51 @@
+/**
+ * Intuit's per-realm limits: at most `requestsPerMinute` accepted requests in any rolling 60 seconds
+ * and at most `maxConcurrentRequests` in flight. Windows use real time, not the simulator clock, since
+ * they protect the simulator's own throughput. Rejected requests do not count against the minute, so a
+ * client that backs off recovers.
+ */
+import type { SimulatorConfig } from '../types.js';
+
+const WINDOW_MS = 60_000;
+
+interface RealmUsage {
+  /** Real-time stamps of accepted requests, oldest first, from `head` on. */
+  accepted: number[];
+  head: number;
+  inFlight: number;
+}
+
+export class RealmThrottle {
+  private readonly realms = new Map<string, RealmUsage>();
+
+  /** Admits the request (the caller must `release` it) or says why not. */
+  tryAcquire(realmId: string, config: SimulatorConfig, nowMs = Date.now()): 'ok' | 'rate' | 'concurrency' {
+    const usage = this.usage(realmId);
+    if (config.throttle) {
+      while (usage.head < usage.accepted.length && (usage.accepted[usage.head] as number) <= nowMs - WINDOW_MS) usage.head += 1;
+      if (usage.head > 1024 && usage.head * 2 > usage.accepted.length) {
+        usage.accepted = usage.accepted.slice(usage.head);
+        usage.head = 0;
+      }
+      if (usage.inFlight >= config.maxConcurrentRequests) return 'concurrency';
+      if (usage.accepted.length - usage.head >= config.requestsPerMinute) return 'rate';
+      usage.accepted.push(nowMs);
+    }
+    usage.inFlight += 1;
+    return 'ok';
+  }
+
+  release(realmId: string): void {
+    const usage = this.realms.get(realmId);
+    if (usage && usage.inFlight > 0) usage.inFlight -= 1;
+  }
+
+  private usage(realmId: string): RealmUsage {
+    let usage = this.realms.get(realmId);
+    if (!usage) {
+      usage = { accepted: [], head: 0, inFlight: 0 };
+      this.realms.set(realmId, usage);
+    }
+    return usage;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The Node HTTP server around the Hono app. Fault decisions are made here, before routing, because two
+ * of them never produce an answer: `reset` destroys the socket at once and `timeout` holds the request
+ * for `hangMs` and then destroys the socket. The others are handed to the Hono middleware.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { SimulatorEngine } from '../engine/simulator-engine.js';
+import type { RequestKind } from '../types.js';
+import type { SimulatorEnv } from './env.js';
+import type { FaultHandoff } from './fault-handoff.js';
+import { classifyRequest } from './request-kind.js';
+
+export interface ListeningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function listen(app: Hono<SimulatorEnv>, engine: SimulatorEngine, handoff: FaultHandoff, options: { host: string; port: number }): Promise<ListeningServer> {
+  const handle = getRequestListener(app.fetch);
+  const hanging = new Set<NodeJS.Timeout>();
+
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    const target = classifyRequest(url.pathname);
+    const decision = target.faultable && target.kind !== 'control' && target.kind !== 'other' ? engine.faults.decide(target.kind, target.realmId) : undefined;
+    if (decision?.kind === 'reset' || decision?.kind === 'timeout') {
+      logUnanswered(engine, request, url, target.kind as RequestKind, target.realmId, decision.kind);
+      if (decision.kind === 'reset') {
+        request.socket.destroy();
+      } else {
+        const timer = setTimeout(() => {
+          hanging.delete(timer);
+          request.socket.destroy();
+        }, decision.hangMs);
+        hanging.add(timer);
+      }
+      return;
+    }
+    if (decision) handoff.put(request, decision);
+    handle(request, response).catch((error: unknown) => {
+      console.error('[qbo-simulator] request failed', error);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host;
+      resolve({
+        url: `http://${host}:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const timer of hanging) clearTimeout(timer);
+            hanging.clear();
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+/** A request that will get no answer still belongs in the request log (status 0). */
+function logUnanswered(engine: SimulatorEngine, request: IncomingMessage, url: URL, kind: RequestKind, realmId: string | null, fault: 'reset' | 'timeout'): void {
+  engine.requestLog.add({
+    at: new Date().toISOString(),
+    clock: new Date(engine.clock.now()).toISOString(),
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    query: url.search,
+    realmId,
+    status: 0,
+    kind,
+    intuitTid: engine.newIntuitTid(),
+    fault,
+    durationMs: 0,
+  });
+}
