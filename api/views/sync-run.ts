@@ -4,7 +4,7 @@ import type { SyncRun } from '../../db/queries/sync-runs.js';
 export const SyncRunSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['backfill', 'incremental', 'resync']),
+    kind: z.enum(['backfill', 'incremental', 'resync', 'catch_up']),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     outcome: z.enum(['running', 'succeeded', 'failed', 'needs_reauthorization']),

@@ -127,7 +127,7 @@ describe('merchants, API keys and connections over HTTP', () => {
       const { connection } = await createConnection(merchant.apiKey);
       const response = await h.request(`/v1/connections/${connection.id}`, { headers: asMerchant(merchant.apiKey) });
       expect(response.status).toBe(200);
-      expect(Object.keys(await response.json())).toEqual(
+      expect(Object.keys((await response.json()) as object)).toEqual(
         expect.arrayContaining(['id', 'provider', 'realmId', 'status', 'phase', 'statusReason', 'lastSyncedAt', 'lastError', 'counts', 'workflowId']),
       );
     });
