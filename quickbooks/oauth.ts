@@ -117,7 +117,7 @@ export function createIntuitOAuth(options: IntuitOAuthOptions): IntuitOAuth {
     }
   }
 
-  function toTokenSet(answer: LibraryAnswer, context: OAuthFailureContext & { realmId: string }, requestedAt: Date): QuickBooksTokenSet {
+  function toTokenSet(answer: LibraryAnswer, context: OAuthFailureContext & { realmId: string }, requestedAt: Date, usedRefreshToken?: string): QuickBooksTokenSet {
     const intuitTid = intuitTidOf(answer.response);
     const status = typeof (answer.response as { status?: unknown } | undefined)?.status === 'number' ? (answer.response as { status: number }).status : undefined;
     try {
@@ -140,6 +140,8 @@ export function createIntuitOAuth(options: IntuitOAuthOptions): IntuitOAuth {
           accessTokenExpiresAt: tokenSet.accessTokenExpiresAt,
           refreshTokenExpiresAt: tokenSet.refreshTokenExpiresAt,
           refreshTokenHardExpiresAt: tokenSet.refreshTokenHardExpiresAt,
+          // A rotated refresh token must replace the stored one at once: the old value is now dead.
+          ...(usedRefreshToken === undefined ? {} : { refreshTokenRotated: tokenSet.refreshToken !== usedRefreshToken }),
         },
         `QuickBooks OAuth: ${context.operation} succeeded`,
       );
@@ -173,9 +175,7 @@ export function createIntuitOAuth(options: IntuitOAuthOptions): IntuitOAuth {
       const requestedAt = new Date();
       // refreshUsingToken, not refresh(): refresh() first checks a createdAt we do not keep and can fail locally.
       const answer = await call(context, () => newClient().refreshUsingToken(refreshToken));
-      const tokenSet = toTokenSet(answer, context, requestedAt);
-      if (tokenSet.refreshToken !== refreshToken) logger?.info({ realmId }, 'QuickBooks OAuth: Intuit rotated the refresh token; the new one must replace the old');
-      return tokenSet;
+      return toTokenSet(answer, context, requestedAt, refreshToken);
     },
 
     async revoke({ token }) {

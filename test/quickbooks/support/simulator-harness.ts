@@ -1,0 +1,58 @@
+/**
+ * Shared set-up for the QuickBooks client's integration tests: one registered app, our OAuth client
+ * pointed at a running simulator the way config.ts points it (QBO_SIMULATOR_URL), and a helper that
+ * plays the merchant through consent.
+ */
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { intuitEndpoints } from '../../../shared/config.js';
+import { createLogger, type Logger } from '../../../shared/logger.js';
+import type { QuickBooksTokenSet } from '../../../shared/tokens.js';
+import { completeConsent } from '../../../simulator/consent-client.js';
+import { startSimulator, type RunningSimulator, type SimulatorConfig } from '../../../simulator/index.js';
+import { parseAuthorizationCallback } from '../../../quickbooks/authorization-callback.js';
+import { createIntuitOAuth, type IntuitOAuth, type IntuitOAuthOptions } from '../../../quickbooks/oauth.js';
+
+export const TEST_APP = {
+  clientId: 'ABtestClientId0123456789quickbooks',
+  clientSecret: 'testClientSecret0123456789abcdefABCDEF',
+  redirectUri: 'http://localhost:3000/oauth/quickbooks/callback',
+};
+
+export async function startTestSimulator(config?: Partial<SimulatorConfig>): Promise<RunningSimulator> {
+  return startSimulator({
+    apps: [{ clientId: TEST_APP.clientId, clientSecret: TEST_APP.clientSecret, redirectUris: [TEST_APP.redirectUri] }],
+    seed: 20_240_601,
+    config,
+  });
+}
+
+export function oauthFor(simulator: RunningSimulator, overrides: Partial<IntuitOAuthOptions> = {}): IntuitOAuth {
+  return createIntuitOAuth({
+    ...TEST_APP,
+    environment: 'sandbox',
+    endpoints: intuitEndpoints('sandbox', simulator.url),
+    ...overrides,
+  });
+}
+
+/** Authorize → consent (Connect) → callback → code exchange, as the API's callback route does. */
+export async function connect(oauth: IntuitOAuth, realmId: string): Promise<QuickBooksTokenSet> {
+  const state = randomUUID();
+  const callback = parseAuthorizationCallback(await completeConsent(oauth.authorizeUrl({ state }), { realmId }));
+  if (callback.outcome !== 'authorized') throw new Error(`consent did not authorize: ${JSON.stringify(callback)}`);
+  if (callback.state !== state) throw new Error('the callback state does not match');
+  return oauth.exchangeCode(callback);
+}
+
+/** A pino logger (with the shared redaction rules) whose every line lands in `lines`. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return { logger: createLogger({ level: 'trace', destination }), lines };
+}
