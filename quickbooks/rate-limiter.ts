@@ -81,6 +81,11 @@ export function createRealmRateLimiter(options: RealmRateLimiterOptions = {}): R
       waiter.start();
     }
 
+    if (state.queue.length === 0 && state.timer !== undefined) {
+      // Nobody is waiting any more (the last waiter gave up): don't hold the process open for a wake-up.
+      clearTimeout(state.timer);
+      state.timer = undefined;
+    }
     if (state.queue.length > 0 && state.active < maxConcurrent && state.timer === undefined) {
       // Blocked by the window or a pause, not by concurrency (a finishing call pumps again).
       const windowFreesAt = state.starts.length >= requestsPerMinute ? state.starts[0]! + windowMs : now;

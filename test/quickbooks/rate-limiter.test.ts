@@ -69,3 +69,17 @@ describe('createRealmRateLimiter', () => {
     expect(limiter.stats('realm').queued).toBe(0);
   });
 });
+
+describe('createRealmRateLimiter housekeeping', () => {
+  it('a pause with nobody waiting arms no timer, so it never holds a process open', async () => {
+    const limiter = createRealmRateLimiter();
+    limiter.pause('realm', 60_000);
+    const controller = new AbortController();
+    const waiting = limiter.schedule('realm', async () => 'never', { signal: controller.signal });
+    const activeTimers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const withWaiter = activeTimers();
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(TransientQuickBooksError);
+    expect(activeTimers()).toBe(withWaiter - 1);
+  });
+});
