@@ -4,7 +4,6 @@
  * the pull asks again one entity at a time and, within an entity, moves `changedSince` forward to the
  * newest change received until an answer comes back under the cap.
  */
-import { heartbeat } from '@temporalio/activity';
 import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
 import { finishSyncRun, startSyncRun } from '../db/queries/sync-runs.js';
 import { updateSyncProgress } from '../db/queries/connections.js';
@@ -14,6 +13,7 @@ import type { CdcResult } from '../quickbooks/types.js';
 import { QUICKBOOKS_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureContext } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
 import { readAccessToken } from './tokens.js';
 
 /** Intuit's CDC looks back 30 days; we stop using it a day earlier so clock skew cannot bite. */
@@ -74,7 +74,7 @@ export function createPullChanges(deps: ActivityDeps) {
   return async function pullChanges(input: PullChangesInput): Promise<PullChangesResult> {
     const { connectionId } = input;
     const entities = input.entities ?? [...QUICKBOOKS_ENTITIES];
-    return withFailureContext({ connectionId, operation: `pull changes since ${input.changedSince}` }, async () => {
+    return withFailureContext({ connectionId, operation: `pull changes since ${input.changedSince}` }, () => whileHeartbeating(async () => {
       if (now().getTime() - Date.parse(input.changedSince) > CDC_WINDOW_MS) return { outcome: 'outside_cdc_window', qboRequests: 0 };
       const startedAt = now();
       if (input.syncRun) await startSyncRun(db, { ...input.syncRun, connectionId, startedAt });
@@ -101,7 +101,6 @@ export function createPullChanges(deps: ActivityDeps) {
             const answer = await api.cdc({ realmId, accessToken, entities: [entity], changedSince: since });
             qboRequests += 1;
             fetched += await store(connectionId, answer, counts);
-            heartbeat({ entity, since });
             if (!answer.mayBeTruncated) break;
             const newest = Math.max(...(answer.byEntity[entity] ?? []).map((object) => normalizeRecord(entity, object).lastUpdatedTime.getTime()));
             if (!(newest > Date.parse(since))) {
@@ -128,6 +127,6 @@ export function createPullChanges(deps: ActivityDeps) {
       await updateSyncProgress(db, connectionId, { lastSyncedAt: finishedAt, lastError: null, phase: 'idle' });
       logger.debug({ connectionId, fetched, qboRequests, overflowEntities }, 'changes pulled');
       return { outcome: 'pulled', nextChangedSince, counts, fetched, qboRequests, overflowEntities, intuitTid: first.intuitTid ?? null };
-    });
+    }));
   };
 }

@@ -9,6 +9,7 @@ import type { EntityCursor } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 import { advanceCursor, BEGINNING_OF_TIME, isAlreadyStored, PAGE_SIZE, startPositionFor } from './entity-cursor.js';
 import { withFailureContext } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
 import { readAccessToken } from './tokens.js';
 
 export interface PullEntityPageInput {
@@ -33,7 +34,7 @@ export function createPullEntityPage(deps: ActivityDeps) {
   return async function pullEntityPage(input: PullEntityPageInput): Promise<PullEntityPageResult> {
     const { connectionId, entity, cursor } = input;
     const pageSize = input.pageSize ?? PAGE_SIZE;
-    return withFailureContext({ connectionId, entity, operation: `fetch ${entity} page ${cursor.pages + 1}` }, async () => {
+    return withFailureContext({ connectionId, entity, operation: `fetch ${entity} page ${cursor.pages + 1}` }, () => whileHeartbeating(async () => {
       const { accessToken, realmId } = await readAccessToken(deps, connectionId);
       const startPosition = startPositionFor(cursor);
       const statement = changedSinceQuery({ entity, since: cursor.watermark ?? BEGINNING_OF_TIME, startPosition, maxResults: pageSize });
@@ -55,6 +56,6 @@ export function createPullEntityPage(deps: ActivityDeps) {
       counts.skipped += versions.length - fresh.length;
       logger.debug({ connectionId, entity, page: next.pages, fetched: versions.length, ...counts }, 'page stored');
       return { cursor: next, counts, fetched: versions.length, serverTime: page.serverTime, intuitTid: page.intuitTid ?? null };
-    });
+    }));
   };
 }

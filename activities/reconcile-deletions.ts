@@ -4,7 +4,6 @@
  * we hold that is not among them is checked by Id once more (a concurrent change can shift a listing
  * page) before it becomes a tombstone.
  */
-import { heartbeat } from '@temporalio/activity';
 import { and, eq } from 'drizzle-orm';
 import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
 import { quickbooksRecords } from '../db/schema/index.js';
@@ -12,6 +11,7 @@ import { assertEntity, stringLiteral } from '../quickbooks/queries.js';
 import { NAME_LIST_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureContext } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
 import { readAccessToken } from './tokens.js';
 
 const ID_PAGE = 1000;
@@ -28,7 +28,7 @@ export function createReconcileDeletions(deps: ActivityDeps) {
   return async function reconcileDeletions(input: ReconcileDeletionsInput): Promise<UpsertOutcome & { qboRequests: number }> {
     const { connectionId } = input;
     const entity = assertEntity(input.entity);
-    return withFailureContext({ connectionId, entity, operation: 'reconcile deletions' }, async () => {
+    return withFailureContext({ connectionId, entity, operation: 'reconcile deletions' }, () => whileHeartbeating(async () => {
       // Customers and items are deactivated, never deleted: a query pass sees those changes.
       if (NAME_LIST_ENTITIES.includes(entity)) return { upserted: 0, deleted: 0, skipped: 0, qboRequests: 0 };
       const { accessToken, realmId } = await readAccessToken(deps, connectionId);
@@ -41,7 +41,6 @@ export function createReconcileDeletions(deps: ActivityDeps) {
         qboRequests += 1;
         serverTime ||= page.serverTime;
         for (const record of page.records) if (typeof record.Id === 'string') present.add(record.Id);
-        heartbeat({ entity, start });
         if (page.records.length < ID_PAGE) break;
       }
 
@@ -69,6 +68,6 @@ export function createReconcileDeletions(deps: ActivityDeps) {
       );
       logger.info({ connectionId, entity, suspects: suspects.length, deleted: outcome.deleted }, 'deletions reconciled');
       return { ...outcome, qboRequests };
-    });
+    }));
   };
 }

@@ -32,11 +32,12 @@ const QUICKBOOKS_RETRY = {
 
 /**
  * Pulls from QuickBooks: one page (one request, one transaction) or a CDC pull that may split into a
- * few requests. Intuit times a request out at 120 s, hence 3 minutes; long pulls heartbeat.
+ * few requests. Intuit times a request out at 120 s, hence minutes to finish; but the activities
+ * heartbeat every 5 s while they wait, so a killed worker is noticed within 20 s.
  */
 export const quickbooksPulls = proxyActivities<Activities>({
-  startToCloseTimeout: '3 minutes',
-  heartbeatTimeout: '1 minute',
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: QUICKBOOKS_RETRY,
 });
 

@@ -336,7 +336,7 @@ class ConnectionSync {
           const cursor = pass.entities[entity]!;
           const page = await this.withAccessToken(`fetching ${entity} page ${cursor.pages + 1}`, () =>
             quickbooksPulls.pullEntityPage.executeWithOptions({ summary: `fetch ${entity} page ${cursor.pages + 1}` }, [
-              { connectionId: this.connectionId, entity, cursor },
+              { connectionId: this.connectionId, entity, cursor, pageSize: this.input.pageSize },
             ]),
           );
           if (page.outcome !== 'ok') {
@@ -373,6 +373,8 @@ class ConnectionSync {
     if (pass.kind !== 'resync' && pass.startedAtServerTime) this.state.checkpoint.changedSince = pass.startedAtServerTime;
     this.state.checkpoint.changedSince ??= pass.startedAtServerTime;
     this.state.checkpoint.pass = null;
+    // What changed while the pass ran (or while the connection was parked) comes next, not in an interval.
+    this.state.inbox.syncRequested = true;
     this.state.lastSyncedAt = new Date().toISOString();
     this.state.lastError = null;
     return this.closeRun('succeeded', 'ok');
@@ -381,7 +383,7 @@ class ConnectionSync {
   private async openRun(pass: PullPass): Promise<NonNullable<CarriedState['openRun']>> {
     if (this.state.openRun) return this.state.openRun;
     const cycle = ++this.state.cycle;
-    const kind = pass.kind === 'resync' ? 'resync' : 'backfill';
+    const kind = pass.kind;
     const run = { id: `${this.connectionId}:${cycle}`, kind, counts: {}, qboRequests: 0 } satisfies CarriedState['openRun'];
     this.state.openRun = run;
     await bookkeeping.beginSyncRun({

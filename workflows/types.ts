@@ -38,7 +38,7 @@ export interface SyncCheckpoint {
 /** A sync cycle whose audit row is open (a pass can span continue-as-new). */
 export interface OpenSyncRun {
   id: string;
-  kind: 'backfill' | 'incremental' | 'resync';
+  kind: 'backfill' | 'incremental' | 'resync' | 'catch_up';
   counts: Record<string, { upserted: number; deleted: number; skipped: number }>;
   qboRequests: number;
 }
@@ -81,6 +81,8 @@ export interface ConnectionWorkflowInput {
   syncIntervalMs: number;
   /** Present after continue-as-new. */
   carried?: CarriedState;
+  /** Records per query page; QuickBooks' maximum (1,000) unless a test wants many small pages. */
+  pageSize?: number;
   /** Test hook: continue as new once history reaches this many events (the server's own suggestion always applies). */
   continueAsNewAfterEvents?: number;
 }

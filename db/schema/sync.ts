@@ -4,7 +4,7 @@ import { createdAt, instant } from './columns.js';
 import { connections } from './connections.js';
 import { merchants } from './merchants.js';
 
-export type SyncRunKind = 'backfill' | 'incremental' | 'resync';
+export type SyncRunKind = 'backfill' | 'incremental' | 'resync' | 'catch_up';
 export type SyncRunOutcome = 'running' | 'succeeded' | 'failed' | 'needs_reauthorization';
 
 /** Per entity: objects written (created or updated), tombstoned, and skipped because ours was newer. */

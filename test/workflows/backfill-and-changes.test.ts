@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listSyncRuns } from '../../db/queries/sync-runs.js';
+import { syncNowSignal } from '../../workflows/messages.js';
+import { connectionRow, startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
+
+describe('a connected QuickBooks company', () => {
+  let fixture: SyncFixture;
+  beforeAll(async () => {
+    fixture = await startSyncFixture();
+  });
+  afterAll(async () => fixture?.close());
+
+  it('is backfilled completely: every entity, every Id and SyncToken the simulator holds', async () => {
+    const connection = await fixture.connect({ company: { seed: 11, customers: 40, items: 15, invoices: 120, salesReceipts: 30, creditMemos: 10, refundReceipts: 8, payments: 40 } });
+    const comparison = await fixture.waitForSnapshotMatch(connection);
+    expect(comparison.live).toBeGreaterThan(250);
+
+    const status = await fixture.waitFor(connection, (view) => view.phase === 'idle' && view.checkpoint !== null);
+    expect(status).toMatchObject({ status: 'active', realmId: connection.realmId, lastError: null });
+    expect((status.checkpoint as { changedSince: string | null }).changedSince).not.toBeNull();
+
+    const row = await connectionRow(fixture, connection);
+    expect(row).toMatchObject({ status: 'active', realmId: connection.realmId });
+    const runs = await listSyncRuns(fixture.db.db, { connectionId: connection.connectionId, limit: 5 });
+    expect(runs.at(-1)).toMatchObject({ kind: 'backfill', outcome: 'succeeded' });
+  });
+
+  it('pulls creations, updates, voids and deletions at once on syncNow', async () => {
+    const connection = await fixture.connect({ company: { seed: 12, customers: 10, items: 5, invoices: 20, salesReceipts: 10, payments: 5 } });
+    await fixture.waitForSnapshotMatch(connection);
+    await fixture.waitFor(connection, (view) => view.phase === 'idle');
+
+    const { changed } = await fixture.simulator.control.applyChanges(connection.realmId, {
+      create: { Invoice: 3, Customer: 2 },
+      update: { Invoice: 2, Item: 1 },
+      void: { SalesReceipt: 1 },
+      delete: { Invoice: 1, Customer: 1 },
+    });
+    expect(changed.length).toBe(11);
+    // The interval is an hour: only the signal can make this happen within the test.
+    await connection.handle.signal(syncNowSignal, { reason: 'test' });
+    await fixture.waitForSnapshotMatch(connection, 15_000);
+
+    const deleted = changed.find((change) => change.op === 'delete' && change.entity === 'Invoice')!;
+    const stored = await fixture.compare(connection);
+    expect(stored.mismatched).toBe(0);
+    const runs = await listSyncRuns(fixture.db.db, { connectionId: connection.connectionId, limit: 1 });
+    expect(runs[0]).toMatchObject({ kind: 'incremental', outcome: 'succeeded', qboRequests: 1 });
+    expect(runs[0]!.counts.Invoice?.deleted).toBe(1);
+    expect(deleted).toBeDefined();
+  });
+
+  it('brings changes within one cycle of its own, without a signal', async () => {
+    const connection = await fixture.connect({ company: { seed: 13, customers: 5, items: 5, invoices: 10 }, workflow: { syncIntervalMs: 1_000 } });
+    await fixture.waitForSnapshotMatch(connection);
+    await fixture.simulator.control.applyChanges(connection.realmId, { create: { Invoice: 2 }, update: { Customer: 1 } });
+    await fixture.waitForSnapshotMatch(connection, 10_000);
+  });
+});
