@@ -8,7 +8,6 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { collectChanges } from '../engine/cdc.js';
 import { parseTimestamp } from '../engine/company-time.js';
 import { ENTITY_KINDS, entityByName, type QuickBooksEntity } from '../engine/company/entity-kinds.js';
-import { materialize } from '../engine/data/materialize.js';
 import { tokenPrefix } from '../engine/oauth/token-values.js';
 import { executeQuery } from '../engine/query/executor.js';
 import { parseQuery } from '../engine/query/parser.js';
@@ -36,7 +35,7 @@ export function accountingRoutes(engine: SimulatorEngine, closing: AbortSignal):
     const id = c.req.param('id');
     const record = /^\d+$/.test(id) ? company.stores[entity].get(Number(id)) : undefined;
     if (!record || record.deleted) return c.json(objectNotFound(now, entity, id), 400);
-    return c.json({ [entity]: materialize(company, entity, record), time: responseTime(now) });
+    return jsonText(c, `{${JSON.stringify(entity)}:${company.bodies.json(entity, record)},"time":${JSON.stringify(responseTime(now))}}`);
   });
   api.all('/v3/company/:realmId/*', (c) => c.json(unsupportedOperation(engine.clock.now(), c.req.method, new URL(c.req.url).pathname), 400));
   return api;
@@ -85,8 +84,11 @@ function answerQuery(engine: SimulatorEngine, c: Context<SimulatorEnv>, statemen
     const outcome = executeQuery(parseQuery(statement), company.stores, engine.config.queryMaxResults);
     if (outcome.select === 'count') return c.json({ QueryResponse: { totalCount: outcome.totalCount }, time: responseTime(now) });
     if (outcome.records.length === 0) return c.json({ QueryResponse: {}, time: responseTime(now) });
-    const rows = outcome.records.map((record) => materialize(company, outcome.entity, record));
-    return c.json({ QueryResponse: { [outcome.entity]: rows, startPosition: outcome.startPosition, maxResults: rows.length }, time: responseTime(now) });
+    const rows = outcome.records.map((record) => company.bodies.json(outcome.entity, record)).join(',');
+    return jsonText(
+      c,
+      `{"QueryResponse":{${JSON.stringify(outcome.entity)}:[${rows}],"startPosition":${outcome.startPosition},"maxResults":${outcome.records.length}},"time":${JSON.stringify(responseTime(now))}}`,
+    );
   } catch (error) {
     if (error instanceof QueryError) return c.json(validationFault(now, error.faultMessage, error.detail, error.code), 400);
     throw error;
@@ -118,8 +120,13 @@ function answerCdc(engine: SimulatorEngine, c: Context<SimulatorEnv>): Response 
   const changes = collectChanges(company.stores, entities, changedSince, config.cdcMaxObjects);
   const queryResponses = changes.map(({ entity, records }) =>
     records.length === 0
-      ? {}
-      : { [entity]: records.map((record) => materialize(company, entity, record)), startPosition: 1, maxResults: records.length, totalCount: records.length },
+      ? '{}'
+      : `{${JSON.stringify(entity)}:[${records.map((record) => company.bodies.json(entity, record)).join(',')}],"startPosition":1,"maxResults":${records.length},"totalCount":${records.length}}`,
   );
-  return c.json({ CDCResponse: [{ QueryResponse: queryResponses }], time: responseTime(now) });
+  return jsonText(c, `{"CDCResponse":[{"QueryResponse":[${queryResponses.join(',')}]}],"time":${JSON.stringify(responseTime(now))}}`);
+}
+
+/** Responses are assembled from cached JSON bodies (see engine/data/body-cache.ts) rather than re-serialized. */
+function jsonText(c: Context<SimulatorEnv>, text: string): Response {
+  return c.body(text, 200, { 'content-type': 'application/json;charset=UTF-8' });
 }

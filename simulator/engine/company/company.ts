@@ -8,6 +8,7 @@ import type { ChangedRecord, ChangeOperation, ChangeRequest, CompanySnapshot, Co
 import { formatCompanyTime } from '../company-time.js';
 import type { CompanyContext } from '../data/company-context.js';
 import { taxRateForSeed } from '../data/company-context.js';
+import { BodyCache } from '../data/body-cache.js';
 import { buildCustomerProfile, buildItemProfile, type CustomerProfile, type ItemProfile } from '../data/profiles.js';
 import { SimulatorInputError } from '../errors.js';
 import { mixSeed, Rng } from '../rng.js';
@@ -46,6 +47,8 @@ export class Company implements CompanyContext {
   readonly stores: Record<QuickBooksEntity, EntityStore>;
   readonly taxRate: { ref: string; basisPoints: number };
   readonly changeLog: LoggedChange[] = [];
+  /** The JSON of each record as the API returns it (see body-cache.ts). */
+  readonly bodies: BodyCache = new BodyCache(this);
   private readonly changeRng: Rng;
   private readonly customerProfiles = new Map<number, CustomerProfile>();
   private readonly itemProfiles = new Map<number, ItemProfile>();
