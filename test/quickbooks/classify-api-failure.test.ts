@@ -3,7 +3,7 @@
  * reference/quickbooks-online.md §3 "Faults": qbo_api cassettes, ruckus fixtures, oauth-jsclient issues).
  */
 import { describe, expect, it } from 'vitest';
-import { classifyApiAnswer, classifyNoAnswer, parseRetryAfter, type ApiAnswer, type RequestContext } from '../../quickbooks/classify-api-failure.js';
+import { classifyApiAnswer, classifyNoAnswer, parseRetryAfter, unreadableSuccess, type ApiAnswer, type RequestContext } from '../../quickbooks/classify-api-failure.js';
 import {
   AccessTokenRejectedError,
   PermanentQuickBooksError,
@@ -117,6 +117,15 @@ describe('classifyApiAnswer', () => {
     expect(classifyApiAnswer(answer(200, body), context)).toBeInstanceOf(PermanentQuickBooksError);
     expect(classifyApiAnswer(answer(404, 'Not Found'), context)).toBeInstanceOf(PermanentQuickBooksError);
     expect(classifyApiAnswer(answer(405, ''), context)).toBeInstanceOf(PermanentQuickBooksError);
+  });
+});
+
+describe('unreadableSuccess', () => {
+  it('a 200 whose body is not JSON (a proxy page) → TransientQuickBooksError', () => {
+    const error = unreadableSuccess(answer(200, '<html>Gateway</html>', { tid: '1-tid' }), context, 'a body that is not JSON');
+    expect(error).toBeInstanceOf(TransientQuickBooksError);
+    expect(error).toMatchObject({ status: 200, intuitTid: '1-tid', retryable: true });
+    expect(error.message).toContain('answered HTTP 200 with a body that is not JSON');
   });
 });
 
