@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { createApp, type App } from '../../../api/app.js';
 import type { AppDeps, PublicRateLimits } from '../../../api/deps.js';
-import { createIntuitOAuth } from '../../../quickbooks/oauth.js';
+import { createIntuitOAuth, type IntuitOAuth } from '../../../quickbooks/oauth.js';
 import { intuitEndpoints } from '../../../shared/config.js';
 import { createLogger } from '../../../shared/logger.js';
 import { createTokenSealer, type TokenSealer } from '../../../shared/seal.js';
@@ -38,6 +38,8 @@ export interface ApiHarness {
   database: TestDatabase;
   temporal: TestTemporal;
   sealer: TokenSealer;
+  /** The real intuit-oauth client the app uses (a worker in the same test can share it). */
+  oauth: IntuitOAuth;
   deps: AppDeps;
   request(path: string, init?: RequestInit): Promise<Response>;
   createMerchant(name?: string): Promise<{ id: string; name: string; apiKey: string }>;
@@ -50,19 +52,20 @@ export async function createApiHarness(options: HarnessOptions = {}): Promise<Ap
   const sealer = createTokenSealer([randomBytes(32)]);
   const logger = createLogger({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent', name: 'api-test' });
   const simulatorUrl = options.simulatorUrl ?? 'http://127.0.0.1:9';
+  const oauth = createIntuitOAuth({
+    clientId: INTUIT_APP.clientId,
+    clientSecret: INTUIT_APP.clientSecret,
+    redirectUri: REDIRECT_URI,
+    environment: 'sandbox',
+    endpoints: intuitEndpoints('sandbox', simulatorUrl),
+    logger,
+    requestTimeoutMs: 10_000,
+  });
   const deps: AppDeps = {
     db: database.db,
     temporal: { client: temporal.client, taskQueue: options.taskQueue ?? temporal.taskQueue },
     sealer,
-    oauth: createIntuitOAuth({
-      clientId: INTUIT_APP.clientId,
-      clientSecret: INTUIT_APP.clientSecret,
-      redirectUri: REDIRECT_URI,
-      environment: 'sandbox',
-      endpoints: intuitEndpoints('sandbox', simulatorUrl),
-      logger,
-      requestTimeoutMs: 10_000,
-    }),
+    oauth,
     config: {
       publicBaseUrl: PUBLIC_BASE_URL,
       adminApiKey: ADMIN_API_KEY,
@@ -83,6 +86,7 @@ export async function createApiHarness(options: HarnessOptions = {}): Promise<Ap
     database,
     temporal,
     sealer,
+    oauth,
     deps,
     request,
     async createMerchant(name = `Merchant ${randomBytes(3).toString('hex')}`) {
