@@ -31,6 +31,11 @@ export interface AccountingApiOptions {
   logger?: Logger;
   /** Metrics hook, called once per HTTP exchange (status 0 when no answer arrived). */
   onResponse?: (event: AccountingResponseEvent) => void;
+  /**
+   * How long a realm waits after a 429 when Intuit's Retry-After asks for no longer: ThrottledError's
+   * `retryAfterMs` and the limiter's pause. Default 60 000 (Intuit's rule); only tests shorten it.
+   */
+  throttleWaitMs?: number;
 }
 
 interface Authorized {
@@ -78,7 +83,13 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
   });
 
   function contextFor(operation: RequestContext['operation'], params: Authorized, entity?: string): RequestContext {
-    const context: RequestContext = { operation, realmId: assertRealmId(params.realmId), entity, secrets: [params.accessToken] };
+    const context: RequestContext = {
+      operation,
+      realmId: assertRealmId(params.realmId),
+      entity,
+      secrets: [params.accessToken],
+      throttleWaitMs: options.throttleWaitMs,
+    };
     assertAccessToken(params.accessToken, describeRequest(context));
     return context;
   }

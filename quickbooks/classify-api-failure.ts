@@ -21,6 +21,8 @@ export interface RequestContext {
   entity?: string;
   /** Values we sent that must never be echoed (the access token). */
   secrets: readonly string[];
+  /** The wait after a 429 without a longer Retry-After; Intuit's 60 s unless configured (tests). */
+  throttleWaitMs?: number;
 }
 
 export interface ApiAnswer {
@@ -65,6 +67,7 @@ export function classifyApiAnswer(answer: ApiAnswer, context: RequestContext): Q
     return new ThrottledError(`${describeRequest(context)} was throttled by Intuit (HTTP ${answer.status}): ${summary}`, {
       ...details,
       retryAfterMs: parseRetryAfter(answer.retryAfterHeader),
+      minimumWaitMs: context.throttleWaitMs,
     });
   }
   if (answer.status === 401) return new AccessTokenRejectedError(what, details);

@@ -96,9 +96,13 @@ export class ThrottledError extends QuickBooksError {
   readonly retryable = true;
   readonly retryAfterMs: number;
 
-  constructor(message: string, details: QuickBooksErrorDetails & { retryAfterMs?: number } = {}) {
+  /**
+   * `retryAfterMs`: what Intuit's Retry-After asked for, if anything. `minimumWaitMs`: the floor,
+   * Intuit's 60 s unless a test configured a shorter one.
+   */
+  constructor(message: string, details: QuickBooksErrorDetails & { retryAfterMs?: number; minimumWaitMs?: number } = {}) {
     super(message, details);
-    this.retryAfterMs = Math.max(MIN_THROTTLE_WAIT_MS, details.retryAfterMs ?? 0);
+    this.retryAfterMs = Math.max(details.minimumWaitMs ?? MIN_THROTTLE_WAIT_MS, details.retryAfterMs ?? 0);
   }
 
   override toLogFields(): Record<string, unknown> {

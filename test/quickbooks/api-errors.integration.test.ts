@@ -100,6 +100,17 @@ describe('typed errors from the real simulator', () => {
     expect(await failureOf(waiting)).toBeInstanceOf(TransientQuickBooksError);
   });
 
+  it('with a shortened throttleWaitMs (tests only), the paused realm resumes by itself after the wait', async () => {
+    const limiter = createRealmRateLimiter();
+    const limited = createAccountingApi({ baseUrl: simulator.url, limiter, throttleWaitMs: 300 });
+    await simulator.control.setFaults({ rules: [{ kind: '429', rate: 1, remaining: 1 }] });
+    const error = await failureOf(invoicePage(tokens.accessToken, realmId, limited));
+    expect((error as ThrottledError).retryAfterMs).toBe(300);
+    const started = Date.now();
+    await expect(invoicePage(tokens.accessToken, realmId, limited)).resolves.toHaveProperty('entity', 'Invoice');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
   it('a realm over the simulator’s 10 concurrent requests gets real 429s; through the limiter it never does', async () => {
     await simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 250 }] });
     const unlimited = await Promise.allSettled(Array.from({ length: 16 }, () => invoicePage()));
