@@ -13,7 +13,7 @@ import type { IntuitEndpoints } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { QuickBooksTokenSet } from '../shared/tokens.js';
 import { classifyOAuthError, intuitTidOf, type OAuthFailureContext, type OAuthOperation } from './classify-oauth-error.js';
-import { PermanentQuickBooksError, QuickBooksError, TransientQuickBooksError } from './errors.js';
+import { isQuickBooksError, PermanentQuickBooksError, TransientQuickBooksError } from './errors.js';
 import { tokenSetFromAnswer } from './token-set.js';
 
 export const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting';
@@ -64,10 +64,6 @@ function pointLibraryAt(endpoints: IntuitEndpoints, environment: 'sandbox' | 'pr
 interface LibraryAnswer {
   json?: unknown;
   response?: unknown;
-}
-
-function isQuickBooksError(error: unknown): error is QuickBooksError {
-  return error instanceof QuickBooksError;
 }
 
 export function createIntuitOAuth(options: IntuitOAuthOptions): IntuitOAuth {
