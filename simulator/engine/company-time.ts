@@ -34,7 +34,6 @@ export function companyOffsetMinutes(utcMs: number): number {
 }
 
 const pad2 = (value: number) => (value < 10 ? `0${value}` : String(value));
-const pad3 = (value: number) => (value < 10 ? `00${value}` : value < 100 ? `0${value}` : String(value));
 
 /** Year, month (1-12) and day of a count of days since 1970-01-01 (H. Hinnant's civil_from_days; no Date objects on the hot path). */
 function civilFromDays(days: number): [number, number, number] {
@@ -54,17 +53,16 @@ function formatDate(days: number): string {
   return `${year}-${pad2(month)}-${pad2(day)}`;
 }
 
-/** `2025-03-04T10:22:01-08:00` (or with milliseconds, as Intuit's response `time` field has them). */
-export function formatCompanyTime(utcMs: number, withMillis = false): string {
+/** `2025-03-04T10:22:01-08:00`: company-local, whole seconds (floored). */
+export function formatCompanyTime(utcMs: number): string {
   const offset = companyOffsetMinutes(utcMs);
   const localMs = utcMs + offset * 60_000;
   const days = Math.floor(localMs / DAY_MS);
   const msOfDay = localMs - days * DAY_MS;
   const seconds = Math.floor(msOfDay / 1000);
   const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
-  const millis = withMillis ? `.${pad3(msOfDay % 1000)}` : '';
   const abs = Math.abs(offset);
-  return `${formatDate(days)}T${time}${millis}${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+  return `${formatDate(days)}T${time}${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
 /** The company-local calendar date (`YYYY-MM-DD`) of an instant, plus whole days: what QuickBooks puts in TxnDate and DueDate. */

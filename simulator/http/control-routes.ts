@@ -19,6 +19,7 @@ import {
 import type { SimulatorEnv } from './env.js';
 
 export const CONTROL_PREFIX = '/__simulator';
+const MAX_CLOCK_ADVANCE_MS = 100 * 365 * 86_400_000;
 
 export function controlRoutes(engine: SimulatorEngine): Hono<SimulatorEnv> {
   const control = new Hono<SimulatorEnv>();
@@ -49,6 +50,7 @@ export function controlRoutes(engine: SimulatorEngine): Hono<SimulatorEnv> {
     const { advance } = await body(c, clockSchema, false);
     const ms = parseClockDuration(advance);
     if (ms === undefined) throw new SimulatorInputError(`advance: "${advance}" is not a positive ISO-8601 duration such as P31D or PT2H (or 90m, 12h, 7d)`);
+    if (ms > MAX_CLOCK_ADVANCE_MS) throw new SimulatorInputError(`advance: "${advance}" is more than 100 years`);
     return c.json({ now: iso(engine.advanceClock(ms)) });
   });
 

@@ -4,6 +4,8 @@ import { QUICKBOOKS_ENTITIES } from '../engine/company/entity-kinds.js';
 import type { ChangeRequest, CreateCompanyRequest, DisconnectRequest, FaultSettings, SimulatorApp, WebhookSubscriptionRequest } from '../types.js';
 
 const MAX_RECORDS_PER_ENTITY = 1_000_000;
+/** Past this the simulator would need gigabytes; benchmarks use about 100,000. */
+const MAX_RECORDS_PER_COMPANY = 2_000_000;
 const MAX_CHANGES_PER_ENTITY = 100_000;
 
 const recordCount = z.number().int().min(0).max(MAX_RECORDS_PER_ENTITY);
@@ -24,6 +26,9 @@ export const createCompanySchema = z.strictObject({
   const transactions = (request.invoices ?? 0) + (request.salesReceipts ?? 0) + (request.creditMemos ?? 0) + (request.refundReceipts ?? 0) + (request.payments ?? 0);
   if (request.customers === 0 && transactions > 0) ctx.addIssue({ code: 'custom', path: ['customers'], message: 'transactions need at least one customer' });
   if (request.items === 0 && transactions - (request.payments ?? 0) > 0) ctx.addIssue({ code: 'custom', path: ['items'], message: 'sales documents need at least one item' });
+  if (transactions + (request.customers ?? 0) + (request.items ?? 0) > MAX_RECORDS_PER_COMPANY) {
+    ctx.addIssue({ code: 'custom', path: [], message: `at most ${MAX_RECORDS_PER_COMPANY} records per company` });
+  }
 }) satisfies z.ZodType<CreateCompanyRequest>;
 
 const entityCounts = z.partialRecord(z.enum(QUICKBOOKS_ENTITIES), z.number().int().min(0).max(MAX_CHANGES_PER_ENTITY));

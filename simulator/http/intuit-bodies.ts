@@ -4,9 +4,14 @@
  */
 import { formatCompanyTime } from '../engine/company-time.js';
 
-/** The `time` field of Accounting API responses: company-local, with milliseconds, as Intuit sends it. */
+/**
+ * The `time` field of Accounting API responses, company-local. Intuit adds milliseconds; the simulator
+ * gives whole seconds, floored, like MetaData times: then every change made after a response carries a
+ * LastUpdatedTime at or after that response's `time`, so a consumer that uses `time` as its next
+ * `changedSince` cannot miss one.
+ */
 export function responseTime(nowMs: number): string {
-  return formatCompanyTime(nowMs, true);
+  return formatCompanyTime(nowMs);
 }
 
 function lowercaseFault(nowMs: number, error: { message: string; detail: string; code: string }, type: string) {
