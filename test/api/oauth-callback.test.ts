@@ -37,10 +37,11 @@ describe('GET /oauth/quickbooks/callback', () => {
   let simulator: RunningSimulator;
   let worker: { stop(): Promise<void> };
   let clockOffsetMs = 0;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     simulator = await startApiSimulator();
-    h = await createApiHarness({ simulatorUrl: simulator.url, clock: () => new Date(Date.now() + clockOffsetMs) });
+    h = await createApiHarness({ simulatorUrl: simulator.url, clock: () => new Date(Date.now() + clockOffsetMs), logLines });
     worker = await startRecordingWorker(h.temporal);
   });
   afterAll(async () => {
@@ -262,6 +263,22 @@ describe('GET /oauth/quickbooks/callback', () => {
     expect(response.status).toBe(409);
     expect(await errorCode(response)).toBe('connection_disconnected');
     expect(await snapshot(connectionId)).toEqual(before);
+  });
+
+  it('never logs a token, an authorization code, a state or an API key', async () => {
+    const merchant = await h.createMerchant();
+    const realmId = await newCompany();
+    const { connectionId, callbackPath } = await consentToNewConnection(h, merchant.apiKey, { realmId });
+    expect((await callback(h, callbackPath)).status).toBe(200);
+    expect((await callback(h, callbackPath)).status).toBe(409);
+    await expect.poll(() => receivedSignals(h.temporal, connectionId)).toHaveLength(1);
+    const [signal] = await receivedSignals(h.temporal, connectionId);
+    const tokens = h.sealer.unsealJson<QuickBooksTokenSet>((signal as { sealedTokens: string }).sealedTokens);
+    const query = new URL(callbackPath, 'http://x').searchParams;
+    const secrets = [merchant.apiKey, query.get('code')!, query.get('state')!, tokens.accessToken, tokens.refreshToken, (signal as { sealedTokens: string }).sealedTokens];
+    const logs = logLines.join('');
+    expect(logs).toContain(connectionId);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
   });
 
   it('reports a token endpoint failure as 502 and does not start a workflow', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client.js';
 import { createApiHarness, type ApiHarness } from './support/harness.js';
 
 interface OpenApiDocument {
@@ -102,5 +103,32 @@ describe('operations endpoints, the OpenAPI document and rate limits', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const hostile = await h.request('/healthz', { headers: { 'x-request-id': '<script>' } });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('when the database is down', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    const healthy = await createApiHarness();
+    const broken = await openDatabase({ url: healthy.database.url, maxConnections: 1 });
+    await broken.close();
+    h = await createApiHarness({ database: { ...healthy.database, db: broken.db }, temporal: healthy.temporal });
+    cleanup = () => healthy.close();
+  });
+  let cleanup: () => Promise<void>;
+  afterAll(async () => {
+    await h?.close();
+    await cleanup?.();
+  });
+
+  it('is not ready (503) and answers unexpected failures with a generic 500, never the internals', async () => {
+    const ready = await h.request('/readyz');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'not_ready', checks: { database: { ok: false }, temporal: { ok: true } } });
+    const response = await h.request('/v1/connections', { headers: { authorization: `Bearer qbk_${'C'.repeat(43)}` } });
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('internal_error');
+    expect(body.error.message).not.toMatch(/select|api_keys|postgres/i);
   });
 });

@@ -3,6 +3,7 @@
  * (on the file's own task queue) and, where a test needs Intuit, the QuickBooks simulator.
  */
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { createApp, type App } from '../../../api/app.js';
 import type { AppDeps, PublicRateLimits } from '../../../api/deps.js';
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   /** Reuse an existing database/temporal (a second app over the same state). */
   database?: TestDatabase;
   temporal?: TestTemporal;
+  /** Collects every log line (at debug level) here, to check that no secret is ever logged. */
+  logLines?: string[];
 }
 
 export interface ApiHarness {
@@ -50,7 +53,10 @@ export async function createApiHarness(options: HarnessOptions = {}): Promise<Ap
   const database = options.database ?? (await createTestDatabase());
   const temporal = options.temporal ?? (await connectTestTemporal());
   const sealer = createTokenSealer([randomBytes(32)]);
-  const logger = createLogger({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent', name: 'api-test' });
+  const { logLines } = options;
+  const logger = logLines
+    ? createLogger({ level: 'debug', name: 'api-test', destination: new Writable({ write: (chunk, _encoding, done) => void (logLines.push(String(chunk)), done()) }) })
+    : createLogger({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent', name: 'api-test' });
   const simulatorUrl = options.simulatorUrl ?? 'http://127.0.0.1:9';
   const oauth = createIntuitOAuth({
     clientId: INTUIT_APP.clientId,
