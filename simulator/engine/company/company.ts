@@ -124,7 +124,7 @@ export class Company implements CompanyContext {
 
   summary(): CompanySummary {
     const counts = Object.fromEntries(
-      QUICKBOOKS_ENTITIES.map((entity) => [entity, this.stores[entity].records.reduce((n, record) => n + (record.deleted ? 0 : 1), 0)]),
+      QUICKBOOKS_ENTITIES.map((entity) => [entity, this.stores[entity].counts.notDeleted]),
     ) as Record<QuickBooksEntity, number>;
     return { realmId: this.realmId, name: this.definition.name, seed: this.seed, createdAt: new Date(this.definition.createdAt).toISOString(), counts };
   }
@@ -171,7 +171,7 @@ export class Company implements CompanyContext {
   private checkChanges(request: ChangeRequest): void {
     const count = (counts: EntityCounts | undefined, entity: QuickBooksEntity) => counts?.[entity] ?? 0;
     const problems: string[] = [];
-    const activeCustomers = this.countWhere('Customer', (r) => !r.inactive) + count(request.create, 'Customer');
+    const activeCustomers = this.stores.Customer.counts.active + count(request.create, 'Customer');
     const items = this.stores.Item.size + count(request.create, 'Item');
 
     for (const entity of QUICKBOOKS_ENTITIES) {
@@ -182,14 +182,13 @@ export class Company implements CompanyContext {
       const creates = count(request.create, entity);
       if (kind.nameList) {
         if (voids > 0) problems.push(`${entity} cannot be voided (only transactions can)`);
-        const active = updates + deletes > 0 ? this.countWhere(entity, (r) => !r.inactive) : 0;
+        const active = this.stores[entity].counts.active;
         if (updates + deletes > active) problems.push(`${entity}: asked to update ${updates} and delete ${deletes}, but only ${active} active records exist`);
       } else {
         if (creates > 0 && activeCustomers === 0) problems.push(`${entity}: creating a transaction needs an active Customer`);
         if (creates > 0 && isSalesDocument(entity) && items === 0) problems.push(`${entity}: creating a sales document needs an Item`);
         if (updates + voids + deletes === 0) continue;
-        const live = this.countWhere(entity, (r) => !r.deleted);
-        const liveNotVoided = this.countWhere(entity, (r) => !r.deleted && !r.voided);
+        const { notDeleted: live, notDeletedNorVoided: liveNotVoided } = this.stores[entity].counts;
         if (updates + voids > liveNotVoided) problems.push(`${entity}: asked to update ${updates} and void ${voids}, but only ${liveNotVoided} live, unvoided records exist`);
         else if (updates + voids + deletes > live) problems.push(`${entity}: asked to change ${updates + voids + deletes} records, but only ${live} live records exist`);
       }
@@ -197,11 +196,6 @@ export class Company implements CompanyContext {
     if (problems.length > 0) throw new SimulatorInputError(problems.join('; '));
   }
 
-  private countWhere(entity: QuickBooksEntity, predicate: (record: EntityRecord) => boolean): number {
-    let n = 0;
-    for (const record of this.stores[entity].records) if (predicate(record)) n += 1;
-    return n;
-  }
 }
 
 function cached<T>(cache: Map<number, T>, id: number, build: () => T): T {
