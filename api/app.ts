@@ -12,6 +12,7 @@ import type { AppEnv } from './env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
 import { observeRequests } from './http/observe.js';
+import { connectionActionRoutes } from './routes/connection-actions.js';
 import { connectionRecordRoutes } from './routes/connection-records.js';
 import { connectionRoutes } from './routes/connections.js';
 import { docsRoutes, registerSecuritySchemes } from './routes/docs.js';
@@ -56,6 +57,7 @@ function routeModules(services: AppServices) {
     merchantRoutes(services),
     sessionRoutes(services),
     connectionRoutes(services),
+    connectionActionRoutes(services),
     connectionRecordRoutes(services),
     notificationRoutes(services),
     oauthCallbackRoutes(services),

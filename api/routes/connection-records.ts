@@ -4,13 +4,13 @@ import { listRecords } from '../../db/queries/records.js';
 import { listSyncRuns } from '../../db/queries/sync-runs.js';
 import { QUICKBOOKS_ENTITIES } from '../../shared/contract.js';
 import { requireMerchant } from '../auth/merchant-auth.js';
-import { decodeCursor, page } from '../http/cursor.js';
+import { cursorParam, decodeCursor, limitParam, page, pageSchema } from '../http/pagination.js';
 import { createRouter } from '../http/router.js';
 import type { AppServices } from '../services.js';
 import { errorResponses } from '../views/error.js';
 import { RecordSchema, toRecordView } from '../views/record.js';
 import { SyncRunSchema, toSyncRunView } from '../views/sync-run.js';
-import { ConnectionIdParams, cursorParam, limitParam, merchantSecurity, pageSchema, requireOwnConnection } from './shared.js';
+import { ConnectionIdParams, merchantSecurity, requireOwnConnection } from './own-connection.js';
 
 const RecordsQuery = z.object({
   entity: z.enum(QUICKBOOKS_ENTITIES).optional().openapi({ param: { name: 'entity', in: 'query' } }),

@@ -2,12 +2,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listMerchantNotifications } from '../../db/queries/notifications.js';
 import { requireMerchant } from '../auth/merchant-auth.js';
-import { decodeCursor, page } from '../http/cursor.js';
+import { cursorParam, decodeCursor, limitParam, page, pageSchema } from '../http/pagination.js';
 import { createRouter } from '../http/router.js';
 import type { AppServices } from '../services.js';
 import { errorResponses } from '../views/error.js';
 import { NotificationSchema, toNotificationView } from '../views/notification.js';
-import { cursorParam, limitParam, merchantSecurity, pageSchema } from './shared.js';
+import { merchantSecurity } from './own-connection.js';
 
 const NotificationsQuery = z.object({
   limit: limitParam(100, 50),

@@ -1,6 +1,18 @@
-/** Opaque pagination cursors: base64url JSON validated by a schema, so a forged cursor is a 400, never a 500. */
-import type { z } from 'zod';
+/**
+ * Keyset pagination: `limit` and `cursor` parameters, `{ data, nextCursor }` pages, and opaque cursors
+ * (base64url JSON validated by a schema, so a forged cursor is a 400, never a 500).
+ */
+import { z } from '@hono/zod-openapi';
 import { ApiError } from './errors.js';
+
+export const limitParam = (max: number, fallback: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback).openapi({ param: { name: 'limit', in: 'query' }, type: 'integer' });
+
+export const cursorParam = z.string().max(512).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' });
+
+export function pageSchema<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+}
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
