@@ -11,6 +11,7 @@ import { ENTITY_KINDS, entityByName, type QuickBooksEntity } from '../engine/com
 import { tokenPrefix } from '../engine/oauth/token-values.js';
 import { executeQuery } from '../engine/query/executor.js';
 import { parseQuery } from '../engine/query/parser.js';
+import { projectRecord } from '../engine/query/projection.js';
 import { QueryError } from '../engine/query/query-errors.js';
 import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { SimulatorEnv } from './env.js';
@@ -84,7 +85,10 @@ function answerQuery(engine: SimulatorEngine, c: Context<SimulatorEnv>, statemen
     const outcome = executeQuery(parseQuery(statement), company.stores, engine.config.queryMaxResults);
     if (outcome.select === 'count') return c.json({ QueryResponse: { totalCount: outcome.totalCount }, time: responseTime(now) });
     if (outcome.records.length === 0) return c.json({ QueryResponse: {}, time: responseTime(now) });
-    const rows = outcome.records.map((record) => company.bodies.json(outcome.entity, record)).join(',');
+    const { fields } = outcome;
+    const rows = outcome.records
+      .map((record) => (fields ? JSON.stringify(projectRecord(company, outcome.entity, record, fields)) : company.bodies.json(outcome.entity, record)))
+      .join(',');
     return jsonText(
       c,
       `{"QueryResponse":{${JSON.stringify(outcome.entity)}:[${rows}],"startPosition":${outcome.startPosition},"maxResults":${outcome.records.length}},"time":${JSON.stringify(responseTime(now))}}`,

@@ -112,6 +112,24 @@ describe('COUNT(*) and WHERE', () => {
     expect(created.every((invoice) => ms(String(invoice.MetaData.CreateTime)) <= ms(String(first?.MetaData.CreateTime)))).toBe(true);
   });
 
+  it('answers a field list with sparse objects holding just those fields', async () => {
+    const ids = rows(await query(simulator, realmId, token, 'SELECT Id FROM Invoice ORDERBY Id STARTPOSITION 1 MAXRESULTS 1000'), 'Invoice');
+    expect(ids.map((invoice) => invoice.Id)).toEqual(await liveIds('Invoice'));
+    expect(ids[0]).toEqual({ domain: 'QBO', sparse: true, Id: ids[0]?.Id });
+
+    const [full] = rows(await query(simulator, realmId, token, "SELECT * FROM Invoice WHERE Id = '2'"), 'Invoice');
+    const [some] = rows(await query(simulator, realmId, token, "select Id, SyncToken, MetaData.LastUpdatedTime, TotalAmt, CustomerRef, NoSuchField from Invoice where Id = '2'"), 'Invoice');
+    expect(some).toEqual({
+      domain: 'QBO',
+      sparse: true,
+      Id: '2',
+      SyncToken: full?.SyncToken,
+      MetaData: { LastUpdatedTime: full?.MetaData.LastUpdatedTime },
+      TotalAmt: full?.TotalAmt,
+      CustomerRef: full?.CustomerRef,
+    });
+  });
+
   it('accepts the statement as a POST body with Content-Type application/text', async () => {
     const response = await api(simulator, realmId, token, 'query?minorversion=75', {
       method: 'POST',
@@ -172,6 +190,7 @@ describe('malformed queries', () => {
     ['a missing value', 'SELECT * FROM Invoice WHERE Id =', '4000', /Was expecting: a value/],
     ['trailing words', 'SELECT * FROM Invoice MAXRESULTS 5 PLEASE', '4000', /Encountered "PLEASE"/],
     ['an empty statement', '', '4000', /Encountered "<EOF>"/],
+    ['a field list that ends in a comma', 'SELECT Id, FROM Invoice', '4000', /Encountered "FROM"|Was expecting: a field name/],
     ['a field that is not queryable', "SELECT * FROM Invoice WHERE Colour = 'red'", '4001', /property 'Colour' is not queryable/],
     ['a bad timestamp', "SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > 'yesterday'", '4001', /ISO-8601/],
     ['STARTPOSITION 0', 'SELECT * FROM Invoice STARTPOSITION 0', '4001', /STARTPOSITION must be 1 or more/],

@@ -7,6 +7,8 @@
  * Visibility follows QuickBooks: deleted transactions never appear; customers and items that are
  * inactive appear only when the WHERE clause mentions `Active`.
  *
+ * A field list (`SELECT Id FROM …`) filters and orders the same way; projection.ts shapes the rows.
+ *
  * Queryable fields: Id, MetaData.LastUpdatedTime and MetaData.CreateTime (also spelled Metadata.…),
  * Active (customers, items), TxnDate and CustomerRef (transactions). ORDERBY: Id,
  * MetaData.LastUpdatedTime, MetaData.CreateTime, TxnDate.
@@ -21,7 +23,7 @@ import { parserError, validationError } from './query-errors.js';
 
 export type QueryOutcome =
   | { select: 'count'; entity: QuickBooksEntity; totalCount: number }
-  | { select: 'rows'; entity: QuickBooksEntity; records: EntityRecord[]; startPosition: number };
+  | { select: 'rows'; entity: QuickBooksEntity; records: EntityRecord[]; startPosition: number; fields: string[] | undefined };
 
 type Field = 'Id' | 'LastUpdatedTime' | 'CreateTime' | 'Active' | 'TxnDate' | 'CustomerRef';
 type Predicate = (record: EntityRecord) => boolean;
@@ -90,7 +92,7 @@ export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBo
     records.push(record);
     if (records.length >= maxResults) break;
   }
-  return { select: 'rows', entity, records, startPosition };
+  return { select: 'rows', entity, records, startPosition, fields: query.fields };
 }
 
 function resolveField(name: string, entity: QuickBooksEntity): Field {

@@ -1,7 +1,7 @@
 /**
  * Parses the QuickBooks query language:
  *
- *   SELECT * | COUNT(*) FROM <Entity>
+ *   SELECT * | COUNT(*) | <field>, <field>… FROM <Entity>
  *     [WHERE <condition> [AND <condition>]…]
  *     [ORDERBY | ORDER BY <field> [ASC | DESC]]
  *     [STARTPOSITION n] [MAXRESULTS m]
@@ -25,6 +25,8 @@ export interface Condition {
 
 export interface ParsedQuery {
   select: 'rows' | 'count';
+  /** For `SELECT Id, MetaData.LastUpdatedTime FROM …`: the fields asked for (absent for `*`). */
+  fields?: string[];
   entityName: string;
   conditions: Condition[];
   orderBy?: { field: string; direction: 'ASC' | 'DESC' };
@@ -33,6 +35,7 @@ export interface ParsedQuery {
 }
 
 const COMPARISONS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
+const KEYWORDS = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'ORDER', 'ORDERBY', 'BY', 'ASC', 'DESC', 'STARTPOSITION', 'MAXRESULTS', 'IN', 'LIKE']);
 
 class Parser {
   private index = 0;
@@ -41,28 +44,28 @@ class Parser {
 
   parse(): ParsedQuery {
     this.expectKeyword('SELECT');
-    let select: ParsedQuery['select'];
-    if (this.acceptSymbol('*')) {
-      select = 'rows';
-    } else if (this.acceptKeyword('COUNT')) {
+    let select: ParsedQuery['select'] = 'rows';
+    let fields: string[] | undefined;
+    if (this.peekWord('COUNT') && this.peekSymbol(1, '(')) {
+      this.index += 1;
       this.expectSymbol('(');
       this.expectSymbol('*');
       this.expectSymbol(')');
       select = 'count';
-    } else {
-      // QuickBooks accepts a field list; the simulator answers whole objects only.
-      throw this.unexpected('"*" or "COUNT(*)" (the simulator does not support selecting individual fields)');
+    } else if (!this.acceptSymbol('*')) {
+      fields = [this.expectField('"*", "COUNT(*)" or a field name')];
+      while (this.acceptSymbol(',')) fields.push(this.expectField('a field name'));
     }
     this.expectKeyword('FROM');
     const entityName = this.expectWord('an entity name');
-    const query: ParsedQuery = { select, entityName, conditions: [] };
+    const query: ParsedQuery = { select, entityName, conditions: [], ...(fields ? { fields } : {}) };
 
     if (this.acceptKeyword('WHERE')) {
       do query.conditions.push(this.condition());
       while (this.acceptKeyword('AND'));
     }
     if (this.acceptKeyword('ORDERBY') || (this.acceptKeyword('ORDER') && this.expectKeyword('BY'))) {
-      const field = this.expectWord('a field name');
+      const field = this.expectField('a field name');
       let direction: 'ASC' | 'DESC' = 'ASC';
       if (this.acceptKeyword('DESC')) direction = 'DESC';
       else this.acceptKeyword('ASC');
@@ -78,7 +81,7 @@ class Parser {
 
   private condition(): Condition {
     const fieldToken = this.peek();
-    const field = this.expectWord('a field name');
+    const field = this.expectField('a field name');
     const operatorToken = this.peek();
     if (this.acceptKeyword('IN')) {
       this.expectSymbol('(');
@@ -124,6 +127,16 @@ class Parser {
     return this.tokens[this.index] as Token;
   }
 
+  private peekWord(keyword: string): boolean {
+    const token = this.peek();
+    return token.type === 'word' && token.text.toUpperCase() === keyword;
+  }
+
+  private peekSymbol(ahead: number, symbol: string): boolean {
+    const token = this.tokens[this.index + ahead];
+    return token?.type === 'symbol' && token.text === symbol;
+  }
+
   private acceptKeyword(keyword: string): boolean {
     const token = this.peek();
     if (token.type === 'word' && token.text.toUpperCase() === keyword) {
@@ -149,6 +162,11 @@ class Parser {
 
   private expectSymbol(symbol: string): void {
     if (!this.acceptSymbol(symbol)) throw this.unexpected(`"${symbol}"`);
+  }
+
+  private expectField(what: string): string {
+    if (KEYWORDS.has(this.peek().text.toUpperCase())) throw this.unexpected(what);
+    return this.expectWord(what);
   }
 
   private expectWord(what: string): string {
