@@ -32,7 +32,7 @@ export function merchantRoutes(services: AppServices) {
       const { name } = c.req.valid('json');
       const key = issueApiKey();
       const merchant = await createMerchant(services.db, { name, keyHash: key.keyHash, keyPrefix: key.keyPrefix });
-      services.logger.info({ merchantId: merchant.id, keyPrefix: key.keyPrefix }, 'merchant created');
+      services.logger.info({ merchantId: merchant.id }, 'merchant created');
       return c.json({ id: merchant.id, name: merchant.name, apiKey: key.key }, 201);
     },
   );
