@@ -15,9 +15,20 @@
 import type { EntityCursor } from '../workflows/types.js';
 
 export const PAGE_SIZE = 1000;
-/** Past this many stored records in one second, track the count instead of the ids. */
-export const MAX_TRACKED_IDS = 500;
-export const OVERLAP = 100;
+
+/**
+ * Past this many stored records in one second, the pass tracks a count instead of the ids and moves by
+ * position. Below half a page, a page asked from the start of the second still brings at least half a
+ * page of new records, so every page makes progress whatever the page size.
+ */
+export function trackedIdsLimit(pageSize: number): number {
+  return Math.max(1, Math.min(500, Math.floor(pageSize / 2)));
+}
+
+/** Records re-read before the position inside a giant second (a tenth of a page, at most 100). */
+export function overlapFor(pageSize: number): number {
+  return Math.min(100, Math.floor(pageSize / 10));
+}
 /** Where a pass starts: before any QuickBooks record. */
 export const BEGINNING_OF_TIME = '1970-01-01T00:00:00.000Z';
 
@@ -26,9 +37,9 @@ export function initialCursor(watermark: string | null = null): EntityCursor {
 }
 
 /** STARTPOSITION for the next page. */
-export function startPositionFor(cursor: EntityCursor): number {
-  if (cursor.countAtWatermark < MAX_TRACKED_IDS) return 1;
-  return Math.max(1, cursor.countAtWatermark - OVERLAP + 1);
+export function startPositionFor(cursor: EntityCursor, pageSize = PAGE_SIZE): number {
+  if (cursor.countAtWatermark < trackedIdsLimit(pageSize)) return 1;
+  return Math.max(1, cursor.countAtWatermark - overlapFor(pageSize) + 1);
 }
 
 export interface PagedRecord {
@@ -57,7 +68,8 @@ export function advanceCursor(cursor: EntityCursor, records: readonly PagedRecor
 
   let countAtWatermark: number;
   let ids: string[];
-  if (sameSecond && cursor.countAtWatermark >= MAX_TRACKED_IDS) {
+  const limit = trackedIdsLimit(pageSize);
+  if (sameSecond && cursor.countAtWatermark >= limit) {
     // Moving inside a giant second by position: everything up to the page's end is stored.
     countAtWatermark = startPosition - 1 + atNewest.length;
     ids = [];
@@ -68,6 +80,6 @@ export function advanceCursor(cursor: EntityCursor, records: readonly PagedRecor
     ids = [...new Set(atNewest.map((record) => record.qboId))];
     countAtWatermark = ids.length;
   }
-  if (countAtWatermark >= MAX_TRACKED_IDS) ids = [];
+  if (countAtWatermark >= limit) ids = [];
   return { watermark, idsAtWatermark: ids, countAtWatermark, done, pages: cursor.pages + 1 };
 }

@@ -36,7 +36,7 @@ export function createPullEntityPage(deps: ActivityDeps) {
     const pageSize = input.pageSize ?? PAGE_SIZE;
     return withFailureContext({ connectionId, entity, operation: `fetch ${entity} page ${cursor.pages + 1}` }, () => whileHeartbeating(async () => {
       const { accessToken, realmId } = await readAccessToken(deps, connectionId);
-      const startPosition = startPositionFor(cursor);
+      const startPosition = startPositionFor(cursor, pageSize);
       const statement = changedSinceQuery({ entity, since: cursor.watermark ?? BEGINNING_OF_TIME, startPosition, maxResults: pageSize });
       const page = await api.query({ realmId, accessToken, statement });
 

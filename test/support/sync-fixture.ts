@@ -182,7 +182,13 @@ export async function startSyncFixture(options: SyncFixtureOptions = {}): Promis
         if (comparison.lost + comparison.mismatched + comparison.duplicated === 0 && comparison.live > 0) return comparison;
         if (Date.now() > deadline) {
           const status = await fixture.status(connection).catch((error: unknown) => String(error));
-          throw new Error(`records never matched the simulator's snapshot: ${JSON.stringify({ ...comparison, status }, null, 2)}`);
+          const pending = (await connection.handle.describe()).raw.pendingActivities?.map((activity) => ({
+            type: activity.activityType?.name,
+            state: activity.state,
+            attempt: activity.attempt,
+            lastFailure: activity.lastFailure?.message,
+          }));
+          throw new Error(`records never matched the simulator's snapshot: ${JSON.stringify({ ...comparison, status, pending }, null, 2)}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
