@@ -8,15 +8,9 @@ import { resolveNotifications } from '../db/queries/notifications.js';
 import { connections } from '../db/schema/index.js';
 import { GrantInvalidError } from '../quickbooks/errors.js';
 import type { QuickBooksTokenSet } from '../shared/tokens.js';
+import type { TokenTimes } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 import { ConnectionGoneError, CredentialsMissingError, RealmMismatchError, withFailureContext } from './failures.js';
-
-/** What the workflow may know about the tokens: when they expire, never their values. */
-export interface TokenTimes {
-  accessTokenExpiresAt: string;
-  refreshTokenExpiresAt: string;
-  refreshTokenHardExpiresAt: string | null;
-}
 
 export interface AcceptTokensInput {
   connectionId: string;

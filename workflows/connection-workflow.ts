@@ -22,8 +22,18 @@ import type { PullChangesResult } from '../activities/pull-changes.js';
 import { QUICKBOOKS_ENTITIES, type ConnectionStatus, type QuickBooksEntity, type SyncPhase } from '../shared/contract.js';
 import { FailureType } from '../shared/failure-types.js';
 import { connectionStatusKey, merchantIdKey, needsReauthorizationSinceKey, realmIdKey } from '../shared/search-attributes.js';
-import { bookkeeping, incrementalPulls, merchantWebhooks, quickbooksPulls, tokenCalls } from './activity-groups.js';
-import { disconnectSignal, resyncSignal, statusQuery, syncNowSignal, tokensIssuedSignal } from './messages.js';
+import {
+  bookkeeping,
+  disconnectSignal,
+  incrementalPulls,
+  merchantWebhooks,
+  quickbooksPulls,
+  resyncSignal,
+  statusQuery,
+  syncNowSignal,
+  tokenCalls,
+  tokensIssuedSignal,
+} from './definitions.js';
 import { addCounts, errorView, failureType, initialState, newPass, remainingEntities, rewindPass, statusView } from './state.js';
 import type { CarriedState, ConnectionWorkflowInput, PullPass } from './types.js';
 

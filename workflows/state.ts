@@ -1,7 +1,7 @@
 /** Pure helpers over the workflow's state: no I/O, no clock reads, safe to unit-test and to replay. */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import { QUICKBOOKS_ENTITIES, type QuickBooksEntity, type SyncPhase } from '../shared/contract.js';
-import type { ConnectionErrorView, ConnectionStatusView } from './messages.js';
+import type { ConnectionErrorView, ConnectionStatusView } from './definitions.js';
 import type { CarriedState, EntityCursor, PullPass } from './types.js';
 
 export function initialState(): CarriedState {

@@ -1,6 +1,6 @@
 /** The connection workflow's input and the state it carries through continue-as-new. */
 import type { ConnectionStatus, QuickBooksEntity } from '../shared/contract.js';
-import type { ConnectionErrorView } from './messages.js';
+import type { ConnectionErrorView } from './definitions.js';
 
 /**
  * Where a query pass over one entity stands. QuickBooks pages by `MetaData.LastUpdatedTime`, which has

@@ -7,7 +7,7 @@ import type { Connection } from '../../db/queries/connections.js';
 import { WORKFLOW_TYPE, workflowIdForConnection } from '../../shared/contract.js';
 import { connectionStatusKey, merchantIdKey, realmIdKey } from '../../shared/search-attributes.js';
 import type { quickBooksConnectionWorkflow } from '../../workflows/index.js';
-import { disconnectSignal, resyncSignal, syncNowSignal, type ResyncSignal, type SyncNowSignal } from '../../workflows/messages.js';
+import { disconnectSignal, resyncSignal, syncNowSignal, type ResyncSignal, type SyncNowSignal } from '../../workflows/definitions.js';
 import type { ConnectionWorkflowInput } from '../../workflows/types.js';
 import { ApiError } from '../http/errors.js';
 import type { AppServices } from '../services.js';

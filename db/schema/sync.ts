@@ -1,6 +1,6 @@
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { NotificationKind } from '../../shared/contract.js';
-import { createdAt, instant } from './columns.js';
+import { instant } from './columns.js';
 import { connections } from './connections.js';
 import { merchants } from './merchants.js';
 
@@ -40,7 +40,8 @@ export const notifications = pgTable(
     kind: text().$type<NotificationKind>().notNull(),
     episodeKey: text().notNull(),
     message: text().notNull(),
-    createdAt: createdAt(),
+    // Millisecond precision: `createdAt` is half of the list's pagination cursor, which travels as a JS Date.
+    createdAt: timestamp({ withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
     resolvedAt: instant(),
     webhookDeliveredAt: instant(),
     webhookAttempts: integer().notNull().default(0),

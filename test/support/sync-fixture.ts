@@ -26,7 +26,7 @@ import { createTokenSealer, type TokenSealer } from '../../shared/seal.js';
 import type { QuickBooksTokenSet } from '../../shared/tokens.js';
 import { createSyncWorker } from '../../worker/create-worker.js';
 import { quickBooksConnectionWorkflow } from '../../workflows/index.js';
-import { statusQuery, tokensIssuedSignal, type ConnectionStatusView } from '../../workflows/messages.js';
+import { statusQuery, tokensIssuedSignal, type ConnectionStatusView } from '../../workflows/definitions.js';
 import type { ConnectionWorkflowInput } from '../../workflows/types.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { connectTestTemporal, type TestTemporal } from './temporal.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSyncRuns } from '../../db/queries/sync-runs.js';
-import { syncNowSignal } from '../../workflows/messages.js';
+import { syncNowSignal } from '../../workflows/definitions.js';
 import { connectionRow, startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 
 describe('a connected QuickBooks company', () => {

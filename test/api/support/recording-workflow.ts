@@ -5,7 +5,7 @@
  */
 import { condition, defineQuery, setHandler } from '@temporalio/workflow';
 import type { ConnectionStatus } from '../../../shared/contract.js';
-import { disconnectSignal, resyncSignal, statusQuery, syncNowSignal, tokensIssuedSignal } from '../../../workflows/messages.js';
+import { disconnectSignal, resyncSignal, statusQuery, syncNowSignal, tokensIssuedSignal } from '../../../workflows/definitions.js';
 import type { ConnectionWorkflowInput } from '../../../workflows/types.js';
 
 export type RecordedSignal =
