@@ -1,10 +1,12 @@
 /**
- * `npm run simulator`: the QuickBooks simulator on its own, on SIMULATOR_PORT (default 4010). It
- * registers the app named by INTUIT_CLIENT_ID / INTUIT_CLIENT_SECRET / INTUIT_REDIRECT_URI when set
- * (with the API's /quickbooks/disconnect as its Disconnect URL), keeps its state in
- * .data/simulator-standalone.json across restarts, and makes sure there is at least one company to
- * connect to.
+ * `npm run simulator`: the QuickBooks simulator on its own, on SIMULATOR_PORT (default 4010), on every
+ * interface like the API (so that it also works as a container behind a published port). It registers
+ * the app named by INTUIT_CLIENT_ID / INTUIT_CLIENT_SECRET / INTUIT_REDIRECT_URI when set (with the
+ * API's /quickbooks/disconnect as its Disconnect URL), keeps its state in
+ * .data/simulator-standalone.json across restarts (when that folder is writable), and makes sure there
+ * is at least one company to connect to.
  */
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../shared/config.js';
@@ -22,18 +24,32 @@ if (config.intuit.clientId && config.intuit.clientSecret) {
   });
 }
 
+/** The state file, or undefined (with a warning) where the folder cannot be written, e.g. a read-only image. */
+function writableDataFile(file: string): string | undefined {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    accessSync(dirname(file), constants.W_OK);
+    return file;
+  } catch (error) {
+    console.warn(`QuickBooks simulator: cannot write ${dirname(file)} (${(error as Error).message}); its state will not survive a restart`);
+    return undefined;
+  }
+}
+
 const simulator = await startSimulator({
   port: config.simulatorPort,
+  host: '::',
   apps,
-  dataFile: join(projectRoot, '.data', 'simulator-standalone.json'),
+  dataFile: writableDataFile(join(projectRoot, '.data', 'simulator-standalone.json')),
 });
 const { data: companies } = await simulator.control.listCompanies();
 if (companies.length === 0) companies.push(await simulator.control.getCompany((await simulator.control.createCompany({ name: 'Demo Landscaping LLC' })).realmId));
 
 console.log(`QuickBooks simulator listening on ${simulator.url}`);
 console.log(`  control API: ${simulator.url}/__simulator`);
-for (const app of apps) console.log(`  app: ${app.clientId} → ${app.redirectUris.join(', ')}`);
-if (apps.length === 0) console.log('  no app registered (set INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET and INTUIT_REDIRECT_URI, or POST /__simulator/apps)');
+const { data: registered } = await simulator.control.listApps();
+for (const app of registered) console.log(`  app: ${app.clientId} → ${app.redirectUris.join(', ')}`);
+if (registered.length === 0) console.log('  no app registered (set INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET and INTUIT_REDIRECT_URI, or POST /__simulator/apps)');
 for (const company of companies) console.log(`  company: ${company.name} (realmId ${company.realmId})`);
 
 let stopping = false;

@@ -47,9 +47,17 @@ export function listen(app: Hono<SimulatorEnv>, engine: SimulatorEngine, handoff
   });
 
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+    const start = (host: string) => {
+      server.once('error', failed);
+      server.listen(options.port, host, listening);
+    };
+    // '::' means every interface; where IPv6 is disabled (some containers) fall back to IPv4's 0.0.0.0.
+    const failed = (error: NodeJS.ErrnoException) => {
+      if (options.host === '::' && (error.code === 'EAFNOSUPPORT' || error.code === 'EADDRNOTAVAIL')) start('0.0.0.0');
+      else reject(error);
+    };
+    const listening = () => {
+      server.off('error', failed);
       const { port } = server.address() as AddressInfo;
       const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host;
       resolve({
@@ -62,7 +70,8 @@ export function listen(app: Hono<SimulatorEnv>, engine: SimulatorEngine, handoff
             server.closeAllConnections();
           }),
       });
-    });
+    };
+    start(options.host);
   });
 }
 
