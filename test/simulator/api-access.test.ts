@@ -119,7 +119,7 @@ describe('throttling per company', () => {
   it('answers the request past maxConcurrentRequests in flight with 429', async () => {
     await simulator.control.setConfig({ maxConcurrentRequests: 3 });
     const target = await freshRealm();
-    await simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 300, realmId: target.realmId }] });
+    await simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 800, realmId: target.realmId }] });
     const calls = await Promise.all(Array.from({ length: 5 }, () => countInvoices(target)));
     expect(statuses(calls).sort()).toEqual([200, 200, 200, 429, 429]);
   });
@@ -133,7 +133,7 @@ describe('throttling per company', () => {
     expect((await countInvoices(rate)).status).toBe(429);
 
     const concurrent = await freshRealm();
-    await simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 400, realmId: concurrent.realmId }] });
+    await simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 800, realmId: concurrent.realmId }] });
     const calls = await Promise.all(Array.from({ length: 11 }, () => countInvoices(concurrent)));
     expect(statuses(calls).filter((status) => status === 429)).toHaveLength(1);
   });

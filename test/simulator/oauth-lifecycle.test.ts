@@ -140,6 +140,22 @@ describe('OAuth through intuit-oauth', () => {
     await expect(other.createToken(callback)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('lets an authorization code expire after ten minutes', async () => {
+    const callback = await consent(newClient());
+    await simulator.control.advanceClock('PT11M');
+    await expect(newClient().createToken(callback)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('issues access tokens for accessTokenTtlSeconds', async () => {
+    await simulator.control.setConfig({ accessTokenTtlSeconds: 120 });
+    const client = newClient();
+    const created = await client.createToken(await consent(client));
+    expect(created.json).toMatchObject({ expires_in: 120 });
+    expect((await client.makeApiCall({ url: countQuery() })).status).toBe(200);
+    await simulator.control.advanceClock('PT3M');
+    await expect(client.makeApiCall({ url: countQuery() })).rejects.toMatchObject({ code: '401' });
+  });
+
   it('reports the five-year hard expiry only to a client that asks for it', async () => {
     const client = newClient({ includeRefreshTokenHardExpiresIn: true });
     const created = await client.createToken(await consent(client));

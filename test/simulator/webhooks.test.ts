@@ -93,11 +93,11 @@ async function delivery(wanted: (delivery: WebhookDelivery) => boolean): Promise
 
 describe('webhooks', () => {
   it('POSTs a signed legacy notification listing every changed object, without holding up the change', async () => {
-    receiver.delayMs = 600;
+    receiver.delayMs = 1_500;
     await simulator.control.registerWebhook({ url: `${receiver.url}/webhooks/quickbooks`, verifierToken: VERIFIER, format: 'legacy' });
     const started = performance.now();
     const { changed } = await simulator.control.applyChanges(realmId, { create: { Invoice: 1 }, update: { Customer: 1 }, void: { SalesReceipt: 1 }, delete: { Payment: 1 } });
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(1_000);
 
     const [notification] = await receiver.waitFor(1);
     expect(notification?.method).toBe('POST');
