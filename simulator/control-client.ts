@@ -5,7 +5,7 @@
  */
 import type {
   ChangeRequest, ChangeResult, ClockBody, CompanySnapshot, CompanySummary, CreatedCompany, DisconnectRequest,
-  DisconnectResult, FaultSettings, FaultsBody, GrantSummary, ListBody, RequestLogEntry, RequestLogQuery, SimulatorApp, SimulatorConfig,
+  DisconnectResult, FaultSettings, FaultsBody, GrantSummary, IssuedSecret, ListBody, RequestLogEntry, RequestLogQuery, SimulatorApp, SimulatorConfig,
   SimulatorControl, WebhookDelivery, WebhookSubscription, WebhookSubscriptionRequest,
 } from './types.js';
 
@@ -61,5 +61,6 @@ export function createSimulatorControl(baseUrl: string): SimulatorControl {
     requests: (query: RequestLogQuery = {}) => call<ListBody<RequestLogEntry>>('GET', '/requests', undefined, { ...query }),
     clearRequests: () => call<ListBody<RequestLogEntry>>('DELETE', '/requests'),
     grants: (filter = {}) => call<ListBody<GrantSummary>>('GET', '/grants', undefined, { ...filter }),
+    tokens: (filter = {}) => call<ListBody<IssuedSecret>>('GET', '/tokens', undefined, { ...filter }),
   };
 }

@@ -199,6 +199,20 @@ export interface GrantSummary {
   refreshes: number;
 }
 
+export type IssuedSecretKind = 'authorization_code' | 'access_token' | 'refresh_token';
+
+/** A secret value the simulator handed out (`GET /__simulator/tokens`), so tests can search for leaks of it. */
+export interface IssuedSecret {
+  kind: IssuedSecretKind;
+  value: string;
+  clientId: string;
+  realmId: string;
+  /** Absent for authorization codes (a grant is created when the code is exchanged). */
+  grantId?: string;
+  /** On the simulator clock. */
+  issuedAt: string;
+}
+
 export interface ListBody<T> {
   data: T[];
 }
@@ -249,6 +263,11 @@ export interface SimulatorControl {
   clearRequests(): Promise<ListBody<RequestLogEntry>>;
   /** `GET /grants?realmId=&clientId=` */
   grants(filter?: { realmId?: string; clientId?: string }): Promise<ListBody<GrantSummary>>;
+  /**
+   * `GET /tokens?realmId=&clientId=&kind=`: every authorization code, access token and refresh token value
+   * issued since the simulator started (oldest first; in memory only, not persisted). Test-facing: leak scans.
+   */
+  tokens(filter?: { realmId?: string; clientId?: string; kind?: IssuedSecretKind }): Promise<ListBody<IssuedSecret>>;
 }
 
 export interface ClockBody {

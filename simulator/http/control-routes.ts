@@ -14,7 +14,7 @@ import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { GrantSummary } from '../types.js';
 import {
   appSchema, changeRequestSchema, clockSchema, createCompanySchema, disconnectSchema, faultSettingsSchema, grantFilterSchema,
-  requestLogQuerySchema, webhookSchema,
+  issuedSecretFilterSchema, requestLogQuerySchema, webhookSchema,
 } from './control-schemas.js';
 import type { SimulatorEnv } from './env.js';
 
@@ -80,6 +80,18 @@ export function controlRoutes(engine: SimulatorEngine): Hono<SimulatorEnv> {
       (grant) => (filter.realmId === undefined || grant.realmId === filter.realmId) && (filter.clientId === undefined || grant.clientId === filter.clientId),
     );
     return c.json({ data: grants.map((grant) => grantSummary(engine, grant)) });
+  });
+
+  // Test-facing: every secret value handed out, so that a test can prove none of them leaked anywhere.
+  control.get('/tokens', (c) => {
+    const filter = parse(issuedSecretFilterSchema, c.req.query());
+    const secrets = engine.oauth.issuedSecrets().filter(
+      (secret) =>
+        (filter.realmId === undefined || secret.realmId === filter.realmId) &&
+        (filter.clientId === undefined || secret.clientId === filter.clientId) &&
+        (filter.kind === undefined || secret.kind === filter.kind),
+    );
+    return c.json({ data: secrets });
   });
 
   control.get('/webhooks', (c) => c.json({ data: engine.webhooks.list() }));

@@ -84,3 +84,9 @@ export const grantFilterSchema = z.strictObject({
   realmId: z.string().min(1).optional(),
   clientId: z.string().min(1).optional(),
 });
+
+export const issuedSecretFilterSchema = z.strictObject({
+  realmId: z.string().min(1).optional(),
+  clientId: z.string().min(1).optional(),
+  kind: z.enum(['authorization_code', 'access_token', 'refresh_token']).optional(),
+});

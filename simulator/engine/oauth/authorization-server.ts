@@ -7,7 +7,7 @@
  * QuickBooks, or when its authorization code is exchanged a second time; a new consent creates a new
  * grant and leaves earlier ones alone.
  */
-import type { GrantStatus, SimulatorConfig } from '../../types.js';
+import type { GrantStatus, IssuedSecret, SimulatorConfig } from '../../types.js';
 import type { SimulatorClock } from '../clock.js';
 import type { Rng } from '../rng.js';
 import { newAccessTokenValue, newAuthorizationCodeValue, newRefreshTokenValue } from './token-values.js';
@@ -75,6 +75,8 @@ export interface AuthorizationServerState {
 }
 
 const INVALID_REFRESH_TOKEN = 'Incorrect or invalid refresh token';
+/** Issued values remembered for `GET /__simulator/tokens` (oldest forgotten first); enough for any test or benchmark run. */
+const ISSUED_SECRETS_CAPACITY = 200_000;
 
 export class AuthorizationServer {
   private readonly codes = new Map<string, AuthorizationCode>();
@@ -83,6 +85,8 @@ export class AuthorizationServer {
   /** Every refresh-token value still worth recognising (current and superseded) → grant id. */
   private readonly refreshTokenIndex = new Map<string, string>();
   private nextGrantNumber = 1;
+  /** Every code and token value handed out since start (in memory only), for leak scans in tests. */
+  private issued: IssuedSecret[] = [];
 
   constructor(
     private readonly clock: SimulatorClock,
@@ -95,6 +99,7 @@ export class AuthorizationServer {
     this.pruneCodes(now);
     const code = newAuthorizationCodeValue(this.rng, now);
     this.codes.set(code, { ...request, code, issuedAt: now, expiresAt: now + this.config().authorizationCodeTtlSeconds * 1000 });
+    this.remember({ kind: 'authorization_code', value: code, clientId: request.clientId, realmId: request.realmId }, now);
     return code;
   }
 
@@ -131,6 +136,7 @@ export class AuthorizationServer {
     record.grantId = grant.id;
     this.grants.set(grant.id, grant);
     this.refreshTokenIndex.set(refreshToken, grant.id);
+    this.remember({ kind: 'refresh_token', value: refreshToken, clientId, realmId: grant.realmId, grantId: grant.id }, now);
     return { ok: true, tokens: this.issueAccessToken(grant, now) };
   }
 
@@ -159,6 +165,7 @@ export class AuthorizationServer {
       grant.refreshToken = newRefreshTokenValue(this.rng, now);
       grant.refreshTokenIssuedAt = now;
       this.refreshTokenIndex.set(grant.refreshToken, grant.id);
+      this.remember({ kind: 'refresh_token', value: grant.refreshToken, clientId, realmId: grant.realmId, grantId: grant.id }, now);
     }
     this.pruneSuperseded(grant, now);
     grant.refreshTokenExpiresAt = Math.min(now + config.refreshTokenTtlSeconds * 1000, grant.hardExpiresAt);
@@ -207,6 +214,11 @@ export class AuthorizationServer {
     return [...this.grants.values()];
   }
 
+  /** Every authorization code, access token and refresh token value issued since this process started, oldest first. */
+  issuedSecrets(): IssuedSecret[] {
+    return [...this.issued];
+  }
+
   toState(): AuthorizationServerState {
     return {
       nextGrantNumber: this.nextGrantNumber,
@@ -237,6 +249,7 @@ export class AuthorizationServer {
     this.pruneAccessTokens(now);
     const accessToken = newAccessTokenValue(this.rng);
     this.accessTokens.set(accessToken, { grantId: grant.id, expiresAt: now + config.accessTokenTtlSeconds * 1000 });
+    this.remember({ kind: 'access_token', value: accessToken, clientId: grant.clientId, realmId: grant.realmId, grantId: grant.id }, now);
     return {
       grant,
       accessToken,
@@ -245,6 +258,11 @@ export class AuthorizationServer {
       refreshTokenExpiresIn: Math.max(0, Math.round((grant.refreshTokenExpiresAt - now) / 1000)),
       hardExpiresIn: Math.max(0, Math.round((grant.hardExpiresAt - now) / 1000)),
     };
+  }
+
+  private remember(secret: Omit<IssuedSecret, 'issuedAt'>, now: number): void {
+    this.issued.push({ ...secret, issuedAt: new Date(now).toISOString() });
+    if (this.issued.length > ISSUED_SECRETS_CAPACITY) this.issued = this.issued.slice(-ISSUED_SECRETS_CAPACITY);
   }
 
   private endGrant(grantId: string, status: Exclude<Grant['status'], 'active'>, now: number): void {
