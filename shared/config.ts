@@ -41,6 +41,7 @@ const schema = z.object({
   TEMPORAL_CLI_PATH: optional(z.string()),
   TEMPORAL_TEST_SERVER_PATH: optional(z.string()),
   PORT: optional(port).default(3000),
+  WORKER_METRICS_PORT: optional(port).default(9464),
   PUBLIC_BASE_URL: optional(url),
   INTUIT_CLIENT_ID: optional(z.string().min(1)),
   INTUIT_CLIENT_SECRET: optional(z.string().min(1)),
@@ -52,6 +53,9 @@ const schema = z.object({
   ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
   SYNC_INTERVAL: optional(duration).default(15 * 60 * 1000),
   SIMULATOR_PORT: optional(port).default(4010),
+  DATA_DIR: optional(z.string().min(1)),
+  TEMPORAL_DEV_SERVER_PORT: optional(port).default(7233),
+  TEMPORAL_DEV_SERVER_UI_PORT: optional(port).default(8233),
   LOG_LEVEL: optional(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])).default('info'),
 });
 
@@ -79,6 +83,8 @@ export interface Config {
   pgliteDataDir: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string; cliPath: string | undefined; testServerPath: string | undefined };
   port: number;
+  /** `npm run worker`: the port of its own Prometheus endpoint, GET /metrics (default 9464). */
+  workerMetricsPort: number;
   publicBaseUrl: string;
   intuit: {
     clientId: string | undefined;
@@ -93,6 +99,10 @@ export interface Config {
   adminApiKey: string | undefined;
   syncIntervalMs: number;
   simulatorPort: number;
+  /** `npm start`: where it keeps PGlite, Temporal's SQLite file, the simulator's state and generated secrets (default `.data`). */
+  dataDir: string | undefined;
+  /** `npm start`: the embedded Temporal dev server's gRPC and Web UI ports (when TEMPORAL_ADDRESS is unset). */
+  temporalDevServer: { port: number; uiPort: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -145,6 +155,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
       testServerPath: values.TEMPORAL_TEST_SERVER_PATH,
     },
     port: values.PORT,
+    workerMetricsPort: values.WORKER_METRICS_PORT,
     publicBaseUrl,
     intuit: {
       clientId: values.INTUIT_CLIENT_ID,
@@ -159,6 +170,8 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     adminApiKey: values.ADMIN_API_KEY,
     syncIntervalMs: values.SYNC_INTERVAL,
     simulatorPort: values.SIMULATOR_PORT,
+    dataDir: values.DATA_DIR,
+    temporalDevServer: { port: values.TEMPORAL_DEV_SERVER_PORT, uiPort: values.TEMPORAL_DEV_SERVER_UI_PORT },
     logLevel: values.LOG_LEVEL,
   };
 }

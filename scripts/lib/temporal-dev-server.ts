@@ -19,6 +19,11 @@ export interface DevServerOptions {
   dynamicConfig?: Record<string, unknown>;
   /** Where the server's own output goes; ignored when unset. */
   output?: 'inherit' | 'ignore';
+  /**
+   * Run in a process group of its own, so that Ctrl-C in a terminal (SIGINT to the foreground group)
+   * reaches only its parent, which stops it last (`npm start` drains its worker first).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface RunningDevServer {
@@ -40,7 +45,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES)) args.push('--search-attribute', `${name}=${type}`);
   for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'] });
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'], detached: options.ownProcessGroup ?? false });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = `127.0.0.1:${port}`;
 

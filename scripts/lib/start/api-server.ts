@@ -1,0 +1,83 @@
+/**
+ * The HTTP API and dashboard inside `npm start`: `createApp` wired as `npm run api` wires it, on the
+ * process's shared database handle, served by @hono/node-server on PORT (every interface, like the
+ * production API).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createApp } from '../../../api/app.js';
+import type { Database } from '../../../db/client.js';
+import { createIntuitOAuth } from '../../../quickbooks/oauth.js';
+import type { Config } from '../../../shared/config.js';
+import type { Logger } from '../../../shared/logger.js';
+import { createTokenSealer } from '../../../shared/seal.js';
+
+/** In-flight requests get this long once the server stops accepting new ones. */
+const CLOSE_GRACE_MS = 5_000;
+
+export interface RunningApi {
+  port: number;
+  stop(): Promise<void>;
+  /** Closes the API's Temporal client connection (after the worker has drained). */
+  closeTemporal(): Promise<void>;
+}
+
+export async function startApiServer(options: { config: Config; db: Database; logger: Logger }): Promise<RunningApi> {
+  const { config, logger } = options;
+  const temporalConnection = await Connection.connect({ address: config.temporal.address! });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const app = createApp({
+    db: options.db,
+    temporal: { client: new Client({ connection: temporalConnection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
+    sealer: createTokenSealer(config.tokenEncryptionKeys!),
+    oauth: createIntuitOAuth({
+      clientId: config.intuit.clientId!,
+      clientSecret: config.intuit.clientSecret!,
+      redirectUri: config.intuit.redirectUri,
+      environment: config.intuit.environment,
+      endpoints: config.intuit.endpoints,
+      logger,
+    }),
+    config: {
+      publicBaseUrl: config.publicBaseUrl,
+      adminApiKey: config.adminApiKey!,
+      webhookVerifierToken: config.intuit.webhookVerifierToken,
+      syncIntervalMs: config.syncIntervalMs,
+      dashboardPath: '/',
+    },
+    logger,
+    metricsRegistry: registry,
+  });
+
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await temporalConnection.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, publicBaseUrl: config.publicBaseUrl }, 'api listening');
+
+  return {
+    port,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(force);
+    },
+    closeTemporal: () => temporalConnection.close(),
+  };
+}
