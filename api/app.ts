@@ -15,6 +15,7 @@ import { observeRequests } from './http/observe.js';
 import { connectionActionRoutes } from './routes/connection-actions.js';
 import { connectionRecordRoutes } from './routes/connection-records.js';
 import { connectionRoutes } from './routes/connections.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { docsRoutes, registerSecuritySchemes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
@@ -44,7 +45,8 @@ export function createApp(deps: AppDeps): App {
   registerSecuritySchemes(app);
   for (const routes of routeModules(services)) app.route('/', routes);
   app.route('/', docsRoutes(app, services));
-  app.route('/', homeRoutes());
+  app.route('/', homeRoutes(services));
+  app.route('/', dashboardRoutes(services));
 
   app.onError(createErrorHandler(services));
   app.notFound(notFoundHandler);

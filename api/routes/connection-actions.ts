@@ -1,12 +1,11 @@
 /** What a merchant can ask of a connection's running workflow: sync now, resync from an instant, disconnect. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { setConnectionStatus } from '../../db/queries/connections.js';
 import { QUICKBOOKS_ENTITIES } from '../../shared/contract.js';
+import { requestDisconnect, requestResync, requestSyncNow } from '../connections/commands.js';
 import { requireMerchant } from '../auth/merchant-auth.js';
 import { ApiError } from '../http/errors.js';
 import { createRouter } from '../http/router.js';
 import type { AppServices } from '../services.js';
-import { signalConnection } from '../temporal/connection-workflows.js';
 import { ConnectionSchema, loadConnectionView } from '../views/connection.js';
 import { errorResponses } from '../views/error.js';
 import { ConnectionIdParams, merchantSecurity, requireOwnConnection } from './own-connection.js';
@@ -41,8 +40,7 @@ export function connectionActionRoutes(services: AppServices) {
     }),
     async (c) => {
       const connection = await requireOwnConnection(services, c.get('merchant').id, c.req.valid('param').id);
-      assertSyncable(connection.status, { allowNeedsReauthorization: false });
-      await signalRunning(services, connection.id, { name: 'syncNow', args: { reason: 'api' } });
+      await requestSyncNow(services, connection, 'api');
       return c.json({ accepted: true as const, connection: await loadConnectionView(services.db, connection) }, 202);
     },
   );
@@ -63,9 +61,7 @@ export function connectionActionRoutes(services: AppServices) {
       const { since, entities } = c.req.valid('json');
       const sinceInstant = new Date(since);
       if (sinceInstant.getTime() > services.clock().getTime()) throw new ApiError('validation_failed', 'Invalid request: json.since: must not be in the future');
-      assertSyncable(connection.status, { allowNeedsReauthorization: true });
-      const args = { since: sinceInstant.toISOString(), ...(entities ? { entities: [...new Set(entities)] } : {}) };
-      await signalRunning(services, connection.id, { name: 'resync', args });
+      await requestResync(services, connection, { since: sinceInstant.toISOString(), ...(entities ? { entities: [...new Set(entities)] } : {}) });
       return c.json({ accepted: true as const, connection: await loadConnectionView(services.db, connection) }, 202);
     },
   );
@@ -82,36 +78,11 @@ export function connectionActionRoutes(services: AppServices) {
       responses: { 202: { description: 'Disconnect requested (or done)', content: json(Disconnecting) }, ...errorResponses(400, 401, 403, 404, 503) },
     }),
     async (c) => {
-      const merchant = c.get('merchant');
-      const connection = await requireOwnConnection(services, merchant.id, c.req.valid('param').id);
-      if (connection.status === 'disconnected') {
-        return c.json({ result: 'already_disconnected' as const, connection: await loadConnectionView(services.db, connection) }, 202);
-      }
-      const outcome = await signalConnection(services, connection.id, { name: 'disconnect' });
-      if (outcome === 'delivered') {
-        services.logger.info({ merchantId: merchant.id, connectionId: connection.id }, 'disconnect requested');
-        return c.json({ result: 'disconnect_requested' as const, connection: await loadConnectionView(services.db, connection) }, 202);
-      }
-      // No workflow runs (never authorized, or already completed): nobody else will write this status.
-      const now = services.clock();
-      const updated = await setConnectionStatus(services.db, connection.id, { status: 'disconnected', statusReason: 'disconnected_by_merchant', disconnectedAt: now, phase: null });
-      services.logger.info({ merchantId: merchant.id, connectionId: connection.id }, 'connection disconnected (no workflow running)');
-      return c.json({ result: 'disconnected' as const, connection: await loadConnectionView(services.db, updated ?? connection) }, 202);
+      const connection = await requireOwnConnection(services, c.get('merchant').id, c.req.valid('param').id);
+      const { result, connection: updated } = await requestDisconnect(services, connection);
+      return c.json({ result, connection: await loadConnectionView(services.db, updated) }, 202);
     },
   );
 
   return router;
-}
-
-function assertSyncable(status: string, options: { allowNeedsReauthorization: boolean }): void {
-  if (status === 'pending_authorization') throw new ApiError('connection_not_authorized', 'This connection is not authorized yet; finish connecting QuickBooks first.');
-  if (status === 'disconnected') throw new ApiError('connection_disconnected', 'This connection was disconnected.');
-  if (status === 'needs_reauthorization' && !options.allowNeedsReauthorization) {
-    throw new ApiError('connection_needs_reauthorization', 'QuickBooks revoked this connection’s authorization; re-authorize it first.');
-  }
-}
-
-async function signalRunning(services: AppServices, connectionId: string, signal: Parameters<typeof signalConnection>[2]): Promise<void> {
-  const outcome = await signalConnection(services, connectionId, signal);
-  if (outcome === 'not_running') throw new ApiError('workflow_not_running', 'This connection’s sync is not running; re-authorize it to restart.');
 }

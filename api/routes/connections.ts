@@ -2,8 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listMerchantConnections } from '../../db/queries/connections.js';
 import { requireMerchant } from '../auth/merchant-auth.js';
+import { assertReauthorizable } from '../connections/commands.js';
 import { cursorParam, decodeCursor, limitParam, page, pageSchema } from '../http/pagination.js';
-import { ApiError } from '../http/errors.js';
 import { createRouter } from '../http/router.js';
 import { startNewConnection, startReauthorization } from '../oauth/start-authorization.js';
 import type { AppServices } from '../services.js';
@@ -92,7 +92,7 @@ export function connectionRoutes(services: AppServices) {
     }),
     async (c) => {
       const connection = await requireOwnConnection(services, c.get('merchant').id, c.req.valid('param').id);
-      if (connection.status === 'disconnected') throw new ApiError('connection_disconnected', 'This connection was disconnected; create a new one.');
+      assertReauthorizable(connection);
       return c.json({ authorizeUrl: await startReauthorization(services, connection) }, 200);
     },
   );

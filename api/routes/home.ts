@@ -1,19 +1,51 @@
-/** `GET /`: a placeholder until the merchant dashboard lands (a later issue). */
+/**
+ * `GET /`: the merchant dashboard, rendered on the server (Hono JSX, no client-side build). Signed in
+ * (session cookie): Data Sources and Browse Integrations. Signed out: the sign-in form. `?result=` and
+ * `?error=` (set by the OAuth callback and the dashboard's own actions) choose a message from a fixed
+ * table. The actions the page's forms post to are in ./dashboard.ts.
+ */
 import { Hono } from 'hono';
-import { html } from 'hono/html';
+import type { Merchant } from '../../db/queries/merchants.js';
+import { listMerchantConnections } from '../../db/queries/connections.js';
+import { listMerchantNotifications } from '../../db/queries/notifications.js';
+import { sessionMerchant } from '../auth/sessions.js';
 import type { AppEnv } from '../env.js';
-import { page } from '../pages/layout.js';
+import type { AppServices } from '../services.js';
+import { loadConnectionViews, type ConnectionView } from '../views/connection.js';
+import { DashboardPage } from '../views/dashboard/dashboard-page.js';
+import { SignInPage } from '../views/dashboard/sign-in.js';
+import { flashFor } from '../views/dashboard/wording.js';
+import { toNotificationView, type NotificationView } from '../views/notification.js';
 
-export function homeRoutes() {
+/** A dashboard shows at most this many connections (and open notices); the JSON API pages through all. */
+const DASHBOARD_LIMIT = 200;
+
+export function homeRoutes(services: AppServices) {
   const router = new Hono<AppEnv>();
-  router.get('/', async (c) =>
-    c.html(
-      await page(
-        'QuickBooks sync',
-        html`<h1>QuickBooks sync</h1>
-          <p>The dashboard is on its way. Meanwhile the API is documented at <a href="/docs">/docs</a>.</p>`,
-      ),
-    ),
-  );
+  router.get('/', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const flash = flashFor({ result: c.req.query('result'), error: c.req.query('error') });
+    const merchant = await sessionMerchant(c, services);
+    if (!merchant) return c.html(SignInPage({ flash }));
+    const { connections, notices } = await loadDashboard(services, merchant);
+    return c.html(DashboardPage({ merchantName: merchant.name, connections, notices, flash, now: services.clock() }));
+  });
   return router;
+}
+
+async function loadDashboard(services: AppServices, merchant: Merchant): Promise<{ connections: ConnectionView[]; notices: Map<string, NotificationView[]> }> {
+  const [rows, notifications] = await Promise.all([
+    listMerchantConnections(services.db, { merchantId: merchant.id, limit: DASHBOARD_LIMIT }),
+    listMerchantNotifications(services.db, { merchantId: merchant.id, limit: DASHBOARD_LIMIT }),
+  ]);
+  // Newest first: the connection just made is the one a merchant looks for.
+  rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const notices = new Map<string, NotificationView[]>();
+  for (const notification of notifications) {
+    if (notification.resolvedAt) continue;
+    const list = notices.get(notification.connectionId) ?? [];
+    list.push(toNotificationView(notification));
+    notices.set(notification.connectionId, list);
+  }
+  return { connections: await loadConnectionViews(services.db, rows), notices };
 }

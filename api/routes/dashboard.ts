@@ -1,0 +1,116 @@
+/**
+ * The dashboard's actions: plain HTML form posts (no JavaScript), authenticated by the session cookie
+ * and accepted only from our own origin. Each one reuses what the JSON API does (starting an
+ * authorization, the connection commands) and answers with a redirect: to Intuit's consent page, or
+ * back to the dashboard with `?result=` or `?error=` for the message to show.
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Connection } from '../../db/queries/connections.js';
+import { isSameOrigin } from '../auth/merchant-auth.js';
+import { endSession, sessionMerchant } from '../auth/sessions.js';
+import { assertReauthorizable, requestDisconnect, requestSyncNow } from '../connections/commands.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../http/errors.js';
+import { startNewConnection, startReauthorization } from '../oauth/start-authorization.js';
+import type { AppServices } from '../services.js';
+import { loadConnectionView } from '../views/connection.js';
+import { ConfirmDisconnectPage } from '../views/dashboard/confirm-disconnect.js';
+import { isKnownError } from '../views/dashboard/wording.js';
+import { requireOwnConnection } from './own-connection.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Back to the dashboard, scrolled to the connection, with a message chosen by code. */
+function backToDashboard(c: Context<AppEnv>, params: { result?: string; error?: string; connectionId?: string }) {
+  const query = new URLSearchParams();
+  if (params.result) query.set('result', params.result);
+  if (params.error) query.set('error', params.error);
+  if (params.connectionId) query.set('connection', params.connectionId);
+  return c.redirect(`/?${query.toString()}${params.connectionId ? `#connection-${params.connectionId}` : ''}`, 303);
+}
+
+/** Session only (the dashboard never sees an API key); changes only from our own pages. */
+function requireDashboardSession(services: AppServices): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const merchant = await sessionMerchant(c, services);
+    if (!merchant) return backToDashboard(c, { error: 'session_expired' });
+    if (c.req.method !== 'GET' && !isSameOrigin(c.req.header('origin'), c.req.header('sec-fetch-site'), services.config.publicOrigin)) {
+      throw new ApiError('cross_origin_request', 'Dashboard actions must come from the dashboard itself.');
+    }
+    c.set('merchant', merchant);
+    c.set('authMethod', 'session');
+    await next();
+  };
+}
+
+type ConnectionAction = (c: Context<AppEnv>, connection: Connection) => Promise<Response>;
+
+/**
+ * Loads the merchant's own connection named in the path and runs the action; a refusal the merchant
+ * can act on (not found, needs re-authorization, Temporal down…) becomes a message on the dashboard.
+ */
+function onOwnConnection(services: AppServices, action: ConnectionAction) {
+  return async (c: Context<AppEnv>) => {
+    const connectionId = c.req.param('id') ?? '';
+    try {
+      if (!UUID.test(connectionId)) throw new ApiError('connection_not_found', 'No such connection.');
+      return await action(c, await requireOwnConnection(services, c.get('merchant').id, connectionId));
+    } catch (error) {
+      if (error instanceof ApiError && isKnownError(error.code)) return backToDashboard(c, { error: error.code, ...(UUID.test(connectionId) ? { connectionId } : {}) });
+      throw error;
+    }
+  };
+}
+
+export function dashboardRoutes(services: AppServices) {
+  const router = new Hono<AppEnv>();
+  router.use('/dashboard/*', requireDashboardSession(services));
+
+  router.post('/dashboard/connections', async (c) => {
+    const merchant = c.get('merchant');
+    const { connection, authorizeUrl } = await startNewConnection(services, merchant.id);
+    services.logger.info({ merchantId: merchant.id, connectionId: connection.id, via: 'dashboard' }, 'connection created');
+    return c.redirect(authorizeUrl, 303);
+  });
+
+  router.post(
+    '/dashboard/connections/:id/reauthorize',
+    onOwnConnection(services, async (c, connection) => {
+      assertReauthorizable(connection);
+      services.logger.info({ merchantId: connection.merchantId, connectionId: connection.id, via: 'dashboard' }, 're-authorization started');
+      return c.redirect(await startReauthorization(services, connection), 303);
+    }),
+  );
+
+  router.post(
+    '/dashboard/connections/:id/sync',
+    onOwnConnection(services, async (c, connection) => {
+      await requestSyncNow(services, connection, 'dashboard');
+      return backToDashboard(c, { result: 'sync_requested', connectionId: connection.id });
+    }),
+  );
+
+  router.get(
+    '/dashboard/connections/:id/disconnect',
+    onOwnConnection(services, async (c, connection) => {
+      if (connection.status === 'disconnected') return backToDashboard(c, { result: 'already_disconnected', connectionId: connection.id });
+      c.header('Cache-Control', 'no-store');
+      return c.html(ConfirmDisconnectPage({ merchantName: c.get('merchant').name, connection: await loadConnectionView(services.db, connection) }));
+    }),
+  );
+
+  router.post(
+    '/dashboard/connections/:id/disconnect',
+    onOwnConnection(services, async (c, connection) => {
+      const { result } = await requestDisconnect(services, connection);
+      return backToDashboard(c, { result, connectionId: connection.id });
+    }),
+  );
+
+  router.post('/dashboard/sign-out', async (c) => {
+    await endSession(c, services);
+    return backToDashboard(c, { result: 'signed_out' });
+  });
+
+  return router;
+}

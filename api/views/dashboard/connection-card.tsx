@@ -1,0 +1,176 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * One data source: status badge (icon + words), last sync, records per entity, open notices, and the
+ * ⋯ menu (a <details> disclosure: keyboard- and JavaScript-free) with the actions its status allows.
+ */
+import { QUICKBOOKS_ENTITIES } from '../../../shared/contract.js';
+import type { ConnectionView } from '../connection.js';
+import type { NotificationView } from '../notification.js';
+import { ago, exact } from './time.js';
+import { ENTITY_LABELS, PHASE_TEXT, STATUS_BADGES } from './wording.js';
+
+export interface CardProps {
+  connection: ConnectionView;
+  /** The connection's unresolved notices, newest first. */
+  notices: NotificationView[];
+  now: Date;
+}
+
+function When({ iso, now }: { iso: string; now: Date }) {
+  const instant = new Date(iso);
+  return (
+    <time datetime={iso} title={exact(instant)}>
+      {ago(instant, now)}
+    </time>
+  );
+}
+
+function companyName(connection: ConnectionView): string {
+  return connection.realmId ? `company ${connection.realmId}` : 'a company not chosen yet';
+}
+
+function ActionButton({ connection, action, label, className }: { connection: ConnectionView; action: string; label: string; className?: string }) {
+  return (
+    <form method="post" action={`/dashboard/connections/${connection.id}/${action}`}>
+      <button type="submit" class={className}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
+function ActionsMenu({ connection }: { connection: ConnectionView }) {
+  const { status } = connection;
+  if (status === 'disconnected') return null;
+  return (
+    <details class="menu" data-testid="actions-menu">
+      <summary aria-label={`Actions for QuickBooks ${companyName(connection)}`} title="Actions">
+        <span aria-hidden="true">⋯</span>
+      </summary>
+      <ul class="menu-items">
+        <li>
+          <ActionButton connection={connection} action="reauthorize" label={status === 'pending_authorization' ? 'Continue connecting' : 'Re-authorize'} />
+        </li>
+        {status === 'active' && (
+          <li>
+            <ActionButton connection={connection} action="sync" label="Sync now" />
+          </li>
+        )}
+        <li>
+          <a class="danger-item" href={`/dashboard/connections/${connection.id}/disconnect`}>
+            Disconnect…
+          </a>
+        </li>
+      </ul>
+    </details>
+  );
+}
+
+function RecordCounts({ connection }: { connection: ConnectionView }) {
+  const total = QUICKBOOKS_ENTITIES.reduce((sum, entity) => sum + (connection.counts[entity] ?? 0), 0);
+  return (
+    <table class="counts" data-testid="record-counts">
+      <caption>Records synced</caption>
+      <tbody>
+        {QUICKBOOKS_ENTITIES.map((entity) => (
+          <tr>
+            <th scope="row">{ENTITY_LABELS[entity]}</th>
+            <td data-entity={entity}>{(connection.counts[entity] ?? 0).toLocaleString('en-US')}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">Total</th>
+          <td data-entity="total">{total.toLocaleString('en-US')}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+function Notices({ connection, notices, now }: CardProps) {
+  if (notices.length === 0) return null;
+  return (
+    <>
+      {notices.map((notice) => (
+        <div class="notice" role="note" data-testid="notice">
+          <p>
+            <strong>
+              <span aria-hidden="true">⚠ </span>Needs attention:
+            </strong>{' '}
+            {notice.message} <span class="muted">(<When iso={notice.createdAt} now={now} />)</span>
+          </p>
+          {notice.kind !== 'refresh_token_expiring' && connection.status === 'needs_reauthorization' && (
+            <ActionButton connection={connection} action="reauthorize" label="Re-authorize QuickBooks" />
+          )}
+        </div>
+      ))}
+    </>
+  );
+}
+
+function LastProblem({ connection, now }: { connection: ConnectionView; now: Date }) {
+  const { lastError, lastSyncedAt, status } = connection;
+  if (!lastError || status !== 'active') return null;
+  // A problem that a later successful sync has overcome is history, not news.
+  if (lastSyncedAt && new Date(lastSyncedAt) > new Date(lastError.at)) return null;
+  return (
+    <p class="problem">
+      <span aria-hidden="true">⚠ </span>Last problem: {lastError.message} (<When iso={lastError.at} now={now} />; retrying on its own)
+    </p>
+  );
+}
+
+export function ConnectionCard(props: CardProps) {
+  const { connection, now } = props;
+  const badge = STATUS_BADGES[connection.status];
+  const headingId = `connection-${connection.id}-heading`;
+  return (
+    <li class="card" id={`connection-${connection.id}`} data-status={connection.status} data-connection-id={connection.id} aria-labelledby={headingId}>
+      <header>
+        <h3 id={headingId}>QuickBooks Online</h3>
+        <ActionsMenu connection={connection} />
+      </header>
+      <p class="status">
+        <span class={`badge ${connection.status}`} data-testid="status-badge">
+          <span aria-hidden="true">{badge.icon}</span>
+          {badge.label}
+        </span>
+      </p>
+      <p class="meta">
+        {connection.realmId ? `Company ${connection.realmId}` : 'No company chosen yet'} · added <When iso={connection.createdAt} now={now} />
+      </p>
+      <dl class="facts">
+        <dt>Last sync</dt>
+        <dd data-testid="last-sync">{connection.lastSyncedAt ? <When iso={connection.lastSyncedAt} now={now} /> : 'Not yet'}</dd>
+        {connection.status === 'active' && connection.phase && (
+          <>
+            <dt>Now</dt>
+            <dd>{PHASE_TEXT[connection.phase]}</dd>
+          </>
+        )}
+        {connection.status === 'needs_reauthorization' && connection.needsReauthorizationSince && (
+          <>
+            <dt>Paused</dt>
+            <dd>
+              since <When iso={connection.needsReauthorizationSince} now={now} />, at its checkpoint
+            </dd>
+          </>
+        )}
+      </dl>
+      {connection.realmId && <RecordCounts connection={connection} />}
+      <Notices {...props} />
+      <LastProblem connection={connection} now={now} />
+      {connection.status === 'pending_authorization' &&
+        (connection.realmId ? (
+          <p class="muted">QuickBooks authorized this connection; the first sync is starting.</p>
+        ) : (
+          <div>
+            <p class="muted">Authorization was started but not finished.</p>
+            <ActionButton connection={connection} action="reauthorize" label="Continue connecting" className="secondary" />
+          </div>
+        ))}
+    </li>
+  );
+}

@@ -1,0 +1,54 @@
+/** @jsxImportSource hono/jsx */
+/** The page shell of the dashboard: header (who is signed in, sign out), skip link, inline styles. */
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { DASHBOARD_CSS } from './styles.js';
+
+export interface LayoutProps {
+  title: string;
+  merchantName?: string | undefined;
+  /** Reload the page every so many seconds (only while something visibly changes by itself). */
+  refreshSeconds?: number | undefined;
+  children?: Child;
+}
+
+export function Layout({ title, merchantName, refreshSeconds, children }: LayoutProps) {
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
+          <title>{title} · QuickBooks sync</title>
+          <style dangerouslySetInnerHTML={{ __html: DASHBOARD_CSS }} />
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            Skip to content
+          </a>
+          <header class="top">
+            <span class="brand">QuickBooks sync</span>
+            <nav aria-label="Account">
+              <a href="/docs">API docs</a>
+              {merchantName !== undefined && (
+                <>
+                  <span class="muted">
+                    Signed in as <strong>{merchantName}</strong>
+                  </span>
+                  <form class="inline" method="post" action="/dashboard/sign-out">
+                    <button type="submit" class="secondary">
+                      Sign out
+                    </button>
+                  </form>
+                </>
+              )}
+            </nav>
+          </header>
+          <main id="main">{children}</main>
+        </body>
+      </html>
+    </>
+  );
+}
