@@ -1,0 +1,196 @@
+/**
+ * The dashboard in a real browser (Debian's headless Chromium driven by playwright-core) against the
+ * real product: the start command with the run's Temporal server (TEMPORAL_ADDRESS), a Postgres test
+ * database (DATABASE_URL), its embedded QuickBooks simulator and its in-process worker. A merchant signs
+ * in, connects QuickBooks through the simulator's consent form, watches the data arrive, loses the grant
+ * when the app is disconnected inside QuickBooks, re-authorizes from the ⋯ menu with the keyboard, and
+ * ends with records equal to QuickBooks' snapshot; then syncs now and disconnects. Screenshots of each
+ * state go to test-artifacts/e2e/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
+import { compareWithSnapshot, type RecordComparison } from '../../scripts/lib/verify-records.js';
+import { createSimulatorControl, type CompanySnapshot, type SimulatorControl } from '../../simulator/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { launchStart, startEnv, type StartedProduct } from '../start/support/start-process.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'e2e');
+const COMPANY = { name: 'Browser Test Bakery', seed: 31, customers: 6, items: 4, invoices: 25, salesReceipts: 5, creditMemos: 2, refundReceipts: 2, payments: 5 };
+
+describe('the dashboard in a real browser', () => {
+  let database: TestDatabase;
+  let product: StartedProduct;
+  let simulator: SimulatorControl;
+  let context: BrowserContext;
+  let page: Page;
+  let dataDir: string;
+  let userDataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'qbo-e2e-data-'));
+    userDataDir = mkdtempSync(join(tmpdir(), 'qbo-e2e-chromium-'));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    database = await createTestDatabase();
+    const env = await startEnv({
+      dataDir,
+      extra: {
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+        TEMPORAL_TASK_QUEUE: `e2e-${process.pid}`,
+      },
+    });
+    [product, context] = await Promise.all([
+      launchStart(env),
+      chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } }),
+    ]);
+    simulator = createSimulatorControl(product.urls.simulator!);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    const status = await product?.stop('SIGINT');
+    if (status && status.code !== 0) console.error(product.output());
+    await database?.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(userDataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const card = (connectionId: string): Locator => page.locator(`[data-connection-id="${connectionId}"]`);
+  const badgeText = async (connectionId: string) => ((await card(connectionId).getByTestId('status-badge').textContent()) ?? '').trim();
+
+  /** Reloads the dashboard until the connection's badge says `label` (a person pressing Refresh). */
+  async function waitForBadge(connectionId: string, label: string, timeoutMs = 45_000) {
+    await expect
+      .poll(
+        async () => {
+          await page.goto(product.urls.dashboard);
+          return badgeText(connectionId);
+        },
+        { timeout: timeoutMs, interval: 500 },
+      )
+      .toContain(label);
+  }
+
+  async function waitForSnapshotMatch(connectionId: string, realmId: string, timeoutMs = 60_000): Promise<{ comparison: RecordComparison; snapshot: CompanySnapshot }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const snapshot = await simulator.snapshot(realmId);
+      const comparison = await compareWithSnapshot(database.db, connectionId, snapshot);
+      if (comparison.lost + comparison.mismatched + comparison.duplicated === 0 && comparison.live > 0) return { comparison, snapshot };
+      if (Date.now() > deadline) throw new Error(`records never matched the simulator's snapshot: ${JSON.stringify(comparison, null, 2)}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+
+  /** The counts the card shows equal the snapshot's live records, entity by entity. */
+  async function expectCardCountsToEqual(connectionId: string, snapshot: CompanySnapshot) {
+    await page.goto(product.urls.dashboard);
+    const table = card(connectionId).getByTestId('record-counts');
+    let total = 0;
+    for (const [entity, entries] of Object.entries(snapshot.entities)) {
+      const live = entries.filter((entry) => !entry.deleted).length;
+      total += live;
+      expect(await table.locator(`[data-entity="${entity}"]`).textContent(), entity).toBe(live.toLocaleString('en-US'));
+    }
+    expect(await table.locator('[data-entity="total"]').textContent()).toBe(total.toLocaleString('en-US'));
+  }
+
+  it('signs in, connects QuickBooks, parks on revocation, re-authorizes from the ⋯ menu, syncs and disconnects', async () => {
+    const { realmId } = await simulator.createCompany(COMPANY);
+
+    // Signed out, `/` is the sign-in form; the API key buys a session cookie.
+    await page.goto(product.urls.dashboard);
+    await screenshot('01-sign-in');
+    await page.getByLabel('API key').fill(product.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Data Sources' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Browse Integrations' }).isVisible()).toBe(true);
+    await screenshot('02-dashboard-empty');
+
+    // Browse Integrations → Connect → the simulator's consent page, a real form.
+    await page.getByRole('button', { name: 'Connect QuickBooks Online' }).click();
+    await page.waitForURL(/\/connect\/oauth2/);
+    await page.getByRole('radio', { name: new RegExp(COMPANY.name) }).check();
+    await screenshot('03-consent');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+
+    // Back on the dashboard with a message, a card for the new connection.
+    await page.waitForURL(/result=connected/);
+    expect(await page.getByTestId('flash').textContent()).toContain('QuickBooks is connected');
+    const connectionId = new URL(page.url()).searchParams.get('connection')!;
+    expect(await card(connectionId).count()).toBe(1);
+    await screenshot('04-connected');
+
+    // The data arrives: the records equal QuickBooks' snapshot and the card counts them.
+    const first = await waitForSnapshotMatch(connectionId, realmId);
+    await waitForBadge(connectionId, 'Syncing');
+    await expectCardCountsToEqual(connectionId, first.snapshot);
+    expect(await card(connectionId).getByTestId('last-sync').textContent()).not.toBe('Not yet');
+    await screenshot('05-synced');
+
+    // The merchant disconnects our app inside QuickBooks: the connection parks and says so, in words.
+    await simulator.disconnect(realmId);
+    await waitForBadge(connectionId, 'Needs attention');
+    expect(await card(connectionId).getByTestId('notice').first().textContent()).toContain('Needs attention');
+    await screenshot('06-needs-attention');
+
+    // The books change while the connection is parked.
+    await simulator.applyChanges(realmId, { create: { Invoice: 3, Customer: 1 }, update: { Invoice: 2, Item: 1 }, delete: { Invoice: 1 }, void: { SalesReceipt: 1 } });
+
+    // ⋯ → Re-authorize, with the keyboard only: the menu is a <details> disclosure of real buttons.
+    const summary = card(connectionId).locator('details.menu > summary');
+    expect(await summary.getAttribute('aria-label')).toContain('Actions for QuickBooks');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    expect(await card(connectionId).locator('details.menu').getAttribute('open')).not.toBeNull();
+    await page.keyboard.press('Tab');
+    expect((await page.locator(':focus').textContent())?.trim()).toBe('Re-authorize');
+    await screenshot('07-menu-open');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/connect\/oauth2/);
+    await page.getByRole('radio', { name: new RegExp(COMPANY.name) }).check();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.waitForURL(/result=reauthorized/);
+    expect(await page.getByTestId('flash').textContent()).toContain('re-authorized');
+    await screenshot('08-reauthorized');
+
+    // Syncing again, from its checkpoint, to exactly QuickBooks' records; the notice is resolved.
+    const resumed = await waitForSnapshotMatch(connectionId, realmId);
+    expect(resumed.comparison.live).toBeGreaterThan(first.comparison.live);
+    await waitForBadge(connectionId, 'Syncing');
+    await expectCardCountsToEqual(connectionId, resumed.snapshot);
+    await expect.poll(async () => (await page.goto(product.urls.dashboard), card(connectionId).getByTestId('notice').count())).toBe(0);
+    await screenshot('09-resumed');
+
+    // ⋯ → Sync now.
+    await summary.click();
+    await card(connectionId).getByRole('button', { name: 'Sync now' }).click();
+    await page.waitForURL(/result=sync_requested/);
+    expect(await page.getByTestId('flash').textContent()).toContain('Sync requested');
+
+    // ⋯ → Disconnect…, confirmed on its own page.
+    await card(connectionId).locator('details.menu > summary').click();
+    await card(connectionId).getByRole('link', { name: 'Disconnect…' }).click();
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    await page.waitForURL(/result=disconnect(ed|_requested)/);
+    await expect
+      .poll(async () => {
+        await page.goto(product.urls.dashboard);
+        return page.locator(`[data-connection-id="${connectionId}"][data-status="disconnected"]`).count();
+      }, { timeout: 30_000, interval: 500 })
+      .toBe(1);
+    await page.locator('details.history > summary').click();
+    expect(await badgeText(connectionId)).toContain('Disconnected');
+    await screenshot('10-disconnected');
+  });
+});
