@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
 import { listSyncRuns } from '../../db/queries/sync-runs.js';
+import { notifications } from '../../db/schema/index.js';
 import { syncNowSignal } from '../../workflows/definitions.js';
 import { connectionRow, startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 
@@ -55,5 +57,23 @@ describe('a connected QuickBooks company', () => {
     await fixture.waitForSnapshotMatch(connection);
     await fixture.simulator.control.applyChanges(connection.realmId, { create: { Invoice: 2 }, update: { Customer: 1 } });
     await fixture.waitForSnapshotMatch(connection, 10_000);
+  });
+
+  it("warns the merchant once, a month ahead, before Intuit's five-year cap ends the grant", async () => {
+    const defaults = await fixture.simulator.control.getConfig();
+    await fixture.simulator.control.setConfig({ refreshTokenHardTtlSeconds: 10 * 24 * 3600 });
+    try {
+      const connection = await fixture.connect({ company: { seed: 14, customers: 3, items: 3, invoices: 3 }, workflow: { syncIntervalMs: 300 } });
+      await fixture.waitForSnapshotMatch(connection);
+      const notices = () =>
+        fixture.db.db.select().from(notifications).where(and(eq(notifications.connectionId, connection.connectionId), eq(notifications.kind, 'refresh_token_expiring')));
+      await expect.poll(async () => (await notices()).length, { timeout: 10_000 }).toBe(1);
+      // Several cycles later there is still exactly one.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await notices()).toHaveLength(1);
+      expect((await notices())[0]!.message).toMatch(/five-year limit/);
+    } finally {
+      await fixture.simulator.control.setConfig({ refreshTokenHardTtlSeconds: defaults.refreshTokenHardTtlSeconds });
+    }
   });
 });
