@@ -1,0 +1,157 @@
+/**
+ * The dashboard's pages and form actions over HTTP, in process (the real app on a real database and
+ * Temporal server): what a signed-out visitor sees, the badges of every status in words, notices, the
+ * ⋯ menu's actions per status, messages chosen only from the dashboard's own table, and the locks on
+ * cookie-authenticated form posts (session required, same origin only, own connections only).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordConnectionRealm, setConnectionStatus, updateSyncProgress } from '../../db/queries/connections.js';
+import { createNotificationOnce } from '../../db/queries/notifications.js';
+import { createApiHarness, PUBLIC_BASE_URL, type ApiHarness } from '../api/support/harness.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('dashboard pages and actions', () => {
+  let h: ApiHarness;
+
+  beforeAll(async () => {
+    h = await createApiHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function signIn(): Promise<{ merchant: { id: string; name: string; apiKey: string }; cookie: string }> {
+    const merchant = await h.createMerchant();
+    const response = await h.request('/session', { method: 'POST', headers: { ...FORM, origin: PUBLIC_BASE_URL }, body: new URLSearchParams({ apiKey: merchant.apiKey, next: '/' }).toString() });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/');
+    return { merchant, cookie: response.headers.get('set-cookie')!.split(';')[0]! };
+  }
+
+  const page = async (cookie: string | undefined, path = '/') => {
+    const response = await h.request(path, { headers: cookie ? { cookie } : {} });
+    return { response, html: await response.text() };
+  };
+  const post = (cookie: string, path: string, headers: Record<string, string> = { origin: PUBLIC_BASE_URL }) => h.request(path, { method: 'POST', headers: { cookie, ...FORM, ...headers }, body: '' });
+
+  /** Creates a connection through the dashboard's Connect button; returns its id (from the dashboard page). */
+  async function connect(cookie: string): Promise<string> {
+    const response = await post(cookie, '/dashboard/connections');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/\/connect\/oauth2\?/);
+    const ids = [...(await page(cookie)).html.matchAll(/data-connection-id="([0-9a-f-]{36})"/g)].map((match) => match[1]!);
+    return ids[0]!;
+  }
+
+  it('shows a signed-out visitor the sign-in form, never cached', async () => {
+    const { response, html } = await page(undefined);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<form method="post" action="/session">');
+    expect(html).toContain('<label for="apiKey">');
+    expect(html).not.toContain('Data Sources');
+  });
+
+  it('shows the signed-in merchant Data Sources and Browse Integrations, then a card per connection', async () => {
+    const { merchant, cookie } = await signIn();
+    const empty = await page(cookie);
+    expect(empty.html).toContain('Data Sources');
+    expect(empty.html).toContain('Browse Integrations');
+    expect(empty.html).toContain(merchant.name);
+    expect(empty.html).toContain('No data source is connected yet');
+    expect(empty.html).toContain('<form method="post" action="/dashboard/connections">');
+
+    const id = await connect(cookie);
+    const { html } = await page(cookie);
+    expect(html).toContain('Waiting for authorization');
+    expect(html).toContain(`action="/dashboard/connections/${id}/reauthorize"`);
+    expect(html).toContain('Continue connecting');
+  });
+
+  it('says every status in words, with an icon that screen readers skip, and offers the actions the status allows', async () => {
+    const { merchant, cookie } = await signIn();
+    const id = await connect(cookie);
+    await setConnectionStatus(h.database.db, id, { status: 'active', phase: 'idle' });
+    await recordConnectionRealm(h.database.db, { connectionId: id, realmId: '4620816365000000001' });
+    await updateSyncProgress(h.database.db, id, { lastSyncedAt: new Date() });
+    let { html } = await page(cookie);
+    expect(html).toMatch(/<span aria-hidden="true">✓<\/span>Syncing/);
+    expect(html).toContain(`action="/dashboard/connections/${id}/sync"`);
+    expect(html).toContain('Sync now');
+    expect(html).toContain(`href="/dashboard/connections/${id}/disconnect"`);
+    expect(html).toContain('aria-label="Actions for QuickBooks company 4620816365000000001"');
+    expect(html).toContain('data-entity="Invoice"');
+
+    await setConnectionStatus(h.database.db, id, { status: 'needs_reauthorization', phase: 'waiting_for_reauthorization', needsReauthorizationSince: new Date() });
+    await createNotificationOnce(h.database.db, { merchantId: merchant.id, connectionId: id, kind: 'needs_reauthorization', episodeKey: 'e1', message: 'QuickBooks stopped sharing data with us.' });
+    html = (await page(cookie)).html;
+    expect(html).toMatch(/<span aria-hidden="true">⚠<\/span>Needs attention/);
+    expect(html).toContain('QuickBooks stopped sharing data with us.');
+    expect(html).toContain('1 needing your attention');
+    expect(html).not.toContain(`action="/dashboard/connections/${id}/sync"`);
+    expect(html).toContain('Re-authorize QuickBooks');
+
+    await setConnectionStatus(h.database.db, id, { status: 'disconnected', phase: null, disconnectedAt: new Date() });
+    html = (await page(cookie)).html;
+    expect(html).toMatch(/<span aria-hidden="true">✕<\/span>Disconnected/);
+    expect(html).toContain('Disconnected data sources (1)');
+    expect(html).not.toContain(`action="/dashboard/connections/${id}/reauthorize"`);
+  });
+
+  it('turns a refused action into a message on the dashboard, from its own words only', async () => {
+    const { cookie } = await signIn();
+    const id = await connect(cookie);
+    const refused = await post(cookie, `/dashboard/connections/${id}/sync`);
+    expect(refused.status).toBe(303);
+    expect(refused.headers.get('location')).toBe(`/?error=connection_not_authorized&connection=${id}#connection-${id}`);
+    expect((await page(cookie, `/?error=connection_not_authorized&connection=${id}`)).html).toContain('role="alert"');
+
+    const injected = await page(cookie, '/?result=%3Cscript%3Ealert(1)%3C%2Fscript%3E&error=%3Cb%3Eowned%3C%2Fb%3E');
+    expect(injected.html).not.toContain('<script>alert(1)');
+    expect(injected.html).not.toContain('owned');
+    expect(injected.html).toContain('Something went wrong. Please try again.');
+    expect((await page(cookie, '/?result=nonsense')).html).not.toContain('data-testid="flash"');
+  });
+
+  it('acts only on the merchant’s own connections, and only for a session from our own origin', async () => {
+    const owner = await signIn();
+    const id = await connect(owner.cookie);
+    const other = await signIn();
+    for (const target of [id, randomUUID(), 'not-a-uuid']) {
+      const response = await post(other.cookie, `/dashboard/connections/${target}/reauthorize`);
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toMatch(/^\/\?error=connection_not_found/);
+    }
+    expect((await page(other.cookie, `/dashboard/connections/${id}/disconnect`)).response.headers.get('location')).toMatch(/error=connection_not_found/);
+
+    for (const headers of [{}, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+      const response = await post(owner.cookie, '/dashboard/connections', headers);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('cross_origin_request');
+    }
+    const signedOut = await h.request('/dashboard/connections', { method: 'POST', headers: { ...FORM, origin: PUBLIC_BASE_URL }, body: '' });
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toBe('/?error=session_expired');
+  });
+
+  it('disconnects after a confirmation page, and signs out', async () => {
+    const { cookie } = await signIn();
+    const id = await connect(cookie);
+    const confirm = await page(cookie, `/dashboard/connections/${id}/disconnect`);
+    expect(confirm.response.status).toBe(200);
+    expect(confirm.html).toContain(`<form method="post" action="/dashboard/connections/${id}/disconnect"`);
+    const done = await post(cookie, `/dashboard/connections/${id}/disconnect`);
+    expect(done.headers.get('location')).toBe(`/?result=disconnected&connection=${id}#connection-${id}`);
+    expect((await page(cookie, '/?result=disconnected')).html).toContain('The connection is disconnected.');
+    expect((await post(cookie, `/dashboard/connections/${id}/disconnect`)).headers.get('location')).toMatch(/result=already_disconnected/);
+
+    const out = await post(cookie, '/dashboard/sign-out');
+    expect(out.headers.get('location')).toBe('/?result=signed_out');
+    const after = await page(cookie, '/?result=signed_out');
+    expect(after.html).toContain('You are signed out.');
+    expect(after.html).toContain('action="/session"');
+  });
+});
