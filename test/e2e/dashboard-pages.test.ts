@@ -127,7 +127,8 @@ describe('dashboard pages and actions', () => {
     }
     expect((await page(other.cookie, `/dashboard/connections/${id}/disconnect`)).response.headers.get('location')).toMatch(/error=connection_not_found/);
 
-    for (const headers of [{}, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const crossSite: Record<string, string>[] = [{}, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of crossSite) {
       const response = await post(owner.cookie, '/dashboard/connections', headers);
       expect(response.status).toBe(403);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('cross_origin_request');
