@@ -113,7 +113,7 @@ describe('the dashboard in a real browser', () => {
     await screenshot('01-sign-in');
     await page.getByLabel('API key').fill(product.apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Data Sources' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { name: 'Data Sources' }).isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByRole('heading', { name: 'Browse Integrations' }).isVisible()).toBe(true);
     await screenshot('02-dashboard-empty');
 
@@ -169,7 +169,7 @@ describe('the dashboard in a real browser', () => {
     expect(resumed.comparison.live).toBeGreaterThan(first.comparison.live);
     await waitForBadge(connectionId, 'Syncing');
     await expectCardCountsToEqual(connectionId, resumed.snapshot);
-    await expect.poll(async () => (await page.goto(product.urls.dashboard), card(connectionId).getByTestId('notice').count())).toBe(0);
+    await expect.poll(async () => (await page.goto(product.urls.dashboard), card(connectionId).getByTestId('notice').count()), { timeout: 15_000, interval: 500 }).toBe(0);
     await screenshot('09-resumed');
 
     // ⋯ → Sync now.
