@@ -49,7 +49,13 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = `127.0.0.1:${port}`;
 
-  await waitUntilServing(address, exited);
+  try {
+    await waitUntilServing(address, exited);
+  } catch (error) {
+    // A server that never served must not outlive the attempt (it may hold the port or the SQLite file).
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw error;
+  }
 
   return {
     address,
