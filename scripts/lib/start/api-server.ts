@@ -25,11 +25,17 @@ export interface RunningApi {
   closeTemporal(): Promise<void>;
 }
 
-export async function startApiServer(options: { config: Config; db: Database; logger: Logger }): Promise<RunningApi> {
-  const { config, logger } = options;
-  const temporalConnection = await Connection.connect({ address: config.temporal.address! });
+/** The registry the API's `/metrics` serves; other in-process metrics (the worker's) can register there too. */
+export function createMetricsRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+export async function startApiServer(options: { config: Config; db: Database; logger: Logger; metricsRegistry?: Registry }): Promise<RunningApi> {
+  const { config, logger } = options;
+  const temporalConnection = await Connection.connect({ address: config.temporal.address! });
+  const registry = options.metricsRegistry ?? createMetricsRegistry();
   const app = createApp({
     db: options.db,
     temporal: { client: new Client({ connection: temporalConnection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
