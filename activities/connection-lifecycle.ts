@@ -1,14 +1,24 @@
 /** Status transitions and bookkeeping of a connection, written where the API and operators read them. */
+import { Context } from '@temporalio/activity';
 import { and, eq, ne } from 'drizzle-orm';
 import { getConnection, setConnectionStatus, updateSyncProgress, type SyncProgress } from '../db/queries/connections.js';
 import { deleteCredentials, loadCredentials } from '../db/queries/credentials.js';
 import { createNotificationOnce, resolveNotifications } from '../db/queries/notifications.js';
 import { finishSyncRun, startSyncRun } from '../db/queries/sync-runs.js';
-import { connections, type ConnectionError, type SyncRunCounts, type SyncRunKind, type SyncRunOutcome } from '../db/schema/index.js';
+import { connections, syncRuns, type ConnectionError, type SyncRunCounts, type SyncRunKind, type SyncRunOutcome } from '../db/schema/index.js';
 import type { SyncPhase } from '../shared/contract.js';
 import type { SyncCheckpoint } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureContext } from './failures.js';
+
+/** The workflow run an activity works for ('' outside an activity, e.g. when a test calls one directly). */
+function currentWorkflowRunId(): string {
+  try {
+    return Context.current().info.workflowExecution?.runId ?? '';
+  } catch {
+    return '';
+  }
+}
 
 export interface MarkNeedsReauthorizationInput {
   connectionId: string;
@@ -87,8 +97,20 @@ export function createConnectionLifecycle(deps: ActivityDeps) {
     error: ConnectionError | null;
     finishedAt: string;
     checkpoint: SyncCheckpoint;
+    /** For a cycle whose row was never opened (see below); an incremental pull when absent. */
+    kind?: SyncRunKind;
+    startedAt?: string;
   }): Promise<void> {
-    await db.transaction(async (tx) => {
+    const kind = await db.transaction(async (tx) => {
+      // An incremental cycle opens its row inside the pull; when it failed before the pull ran (the token
+      // refresh before it was refused), there is no row yet, and the audit must still show the cycle.
+      await startSyncRun(tx, {
+        id: input.id,
+        connectionId: input.connectionId,
+        workflowRunId: currentWorkflowRunId(),
+        kind: input.kind ?? 'incremental',
+        startedAt: new Date(input.startedAt ?? input.finishedAt),
+      });
       await finishSyncRun(tx, {
         id: input.id,
         outcome: input.outcome,
@@ -102,7 +124,10 @@ export function createConnectionLifecycle(deps: ActivityDeps) {
       const progress: SyncProgress = { checkpoint: input.checkpoint as unknown as Record<string, unknown>, lastError: input.error };
       if (input.outcome === 'succeeded') Object.assign(progress, { lastSyncedAt: new Date(input.finishedAt), phase: 'idle' });
       await updateSyncProgress(tx, input.connectionId, progress);
+      const [row] = await tx.select({ kind: syncRuns.kind }).from(syncRuns).where(eq(syncRuns.id, input.id));
+      return row?.kind ?? input.kind ?? 'incremental';
     });
+    deps.metrics?.syncCycles.inc({ kind, outcome: input.outcome });
   }
 
   /** The merchant removed the integration: revoke at Intuit (best effort), forget the tokens, mark it disconnected. */

@@ -2,6 +2,7 @@ import type { Database } from '../db/client.js';
 import type { AccountingApi } from '../quickbooks/accounting-api.js';
 import type { IntuitOAuth } from '../quickbooks/oauth.js';
 import type { Logger } from '../shared/logger.js';
+import type { SyncMetrics } from '../shared/metrics.js';
 import type { TokenSealer } from '../shared/seal.js';
 
 /** Everything the activities touch, injected by the worker (and by tests, with the real things). */
@@ -15,4 +16,6 @@ export interface ActivityDeps {
   fetch?: typeof fetch;
   /** Our clock; tests leave it alone (QuickBooks' own clock comes back in every response). */
   now?: () => Date;
+  /** Prometheus metrics (records, cycles, token refreshes); the worker sets them, tests may leave them out. */
+  metrics?: SyncMetrics;
 }

@@ -51,3 +51,9 @@ export async function withFailureContext<T>(context: FailureContext, body: () =>
     throw toApplicationFailure(error, context);
   }
 }
+
+/** The failure type an activity ends with, as the workflow sees it: the ApplicationFailure type or the error's class name. */
+export function failureTypeOf(error: unknown): string {
+  if (error instanceof ApplicationFailure) return error.type ?? 'Error';
+  return error instanceof Error ? error.name : 'Error';
+}

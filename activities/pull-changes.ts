@@ -59,15 +59,19 @@ export function createPullChanges(deps: ActivityDeps) {
   async function store(connectionId: string, result: CdcResult, counts: EntityCounts): Promise<number> {
     const versions = Object.entries(result.byEntity).flatMap(([entity, objects]) => (objects ?? []).map((object) => normalizeRecord(entity as QuickBooksEntity, object)));
     if (versions.length === 0) return 0;
+    const stored: [QuickBooksEntity, UpsertOutcome][] = [];
     await db.transaction(async (tx) => {
       for (const entity of new Set(versions.map((version) => version.entity))) {
         const outcome = await upsertRecordVersions(tx, connectionId, versions.filter((version) => version.entity === entity));
+        stored.push([entity, outcome]);
         const total = (counts[entity] ??= { upserted: 0, deleted: 0, skipped: 0 });
         total.upserted += outcome.upserted;
         total.deleted += outcome.deleted;
         total.skipped += outcome.skipped;
       }
     });
+    // Counted once the transaction committed (a rolled-back one stored nothing).
+    for (const [entity, outcome] of stored) deps.metrics?.countRecords(entity, outcome);
     return versions.length;
   }
 
@@ -123,6 +127,7 @@ export function createPullChanges(deps: ActivityDeps) {
           intuitTid: first.intuitTid ?? null,
           finishedAt,
         });
+        deps.metrics?.syncCycles.inc({ kind: input.syncRun.kind, outcome: 'succeeded' });
       }
       await updateSyncProgress(db, connectionId, { lastSyncedAt: finishedAt, lastError: null, phase: 'idle' });
       logger.debug({ connectionId, fetched, qboRequests, overflowEntities }, 'changes pulled');

@@ -54,6 +54,7 @@ export function createPullEntityPage(deps: ActivityDeps) {
         return outcome;
       });
       counts.skipped += versions.length - fresh.length;
+      deps.metrics?.countRecords(entity, counts);
       logger.debug({ connectionId, entity, page: next.pages, fetched: versions.length, ...counts }, 'page stored');
       return { cursor: next, counts, fetched: versions.length, serverTime: page.serverTime, intuitTid: page.intuitTid ?? null };
     }));

@@ -66,6 +66,7 @@ export function createReconcileDeletions(deps: ActivityDeps) {
         connectionId,
         gone.map((qboId) => ({ entity, qboId, syncToken: null, lastUpdatedTime: deletedAt, deleted: true, rawJson: JSON.stringify({ Id: qboId, status: 'Deleted', domain: 'QBO' }) })),
       );
+      deps.metrics?.countRecords(entity, outcome);
       logger.info({ connectionId, entity, suspects: suspects.length, deleted: outcome.deleted }, 'deletions reconciled');
       return { ...outcome, qboRequests };
     }));

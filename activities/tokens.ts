@@ -10,7 +10,7 @@ import { GrantInvalidError } from '../quickbooks/errors.js';
 import type { QuickBooksTokenSet } from '../shared/tokens.js';
 import type { TokenTimes } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
-import { ConnectionGoneError, CredentialsMissingError, RealmMismatchError, withFailureContext } from './failures.js';
+import { ConnectionGoneError, CredentialsMissingError, failureTypeOf, RealmMismatchError, withFailureContext } from './failures.js';
 
 export interface AcceptTokensInput {
   connectionId: string;
@@ -62,6 +62,17 @@ export function createTokenActivities(deps: ActivityDeps) {
    * tokens once: if newer ones arrived meanwhile, it refreshes with those instead of giving up.
    */
   async function refreshAccessToken(input: { connectionId: string }): Promise<TokenTimes> {
+    try {
+      const times = await refresh(input);
+      deps.metrics?.tokenRefreshes.inc({ outcome: 'succeeded' });
+      return times;
+    } catch (error) {
+      deps.metrics?.tokenRefreshes.inc({ outcome: failureTypeOf(error) });
+      throw error;
+    }
+  }
+
+  async function refresh(input: { connectionId: string }): Promise<TokenTimes> {
     return withFailureContext({ connectionId: input.connectionId, operation: 'refresh access token' }, async () => {
       const stored = await loadCredentials(db, { connectionId: input.connectionId, sealer });
       if (!stored) throw new CredentialsMissingError('no stored tokens');

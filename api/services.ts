@@ -1,6 +1,6 @@
 /** The injected dependencies with every default filled in: what route modules receive. */
 import type { AppConfig, AppDeps, PublicRateLimits } from './deps.js';
-import { createApiMetrics, type ApiMetrics } from './metrics.js';
+import { createApiMetrics, type ApiMetrics } from '../shared/metrics.js';
 
 export const DEFAULT_RATE_LIMITS: PublicRateLimits = {
   oauthCallback: 30,

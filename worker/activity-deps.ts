@@ -1,4 +1,5 @@
 /** Builds the activities' dependencies from the validated configuration. */
+import type { Registry } from 'prom-client';
 import type { ActivityDeps } from '../activities/deps.js';
 import type { Database } from '../db/client.js';
 import { createAccountingApi } from '../quickbooks/accounting-api.js';
@@ -6,16 +7,27 @@ import { createIntuitOAuth } from '../quickbooks/oauth.js';
 import { createRealmRateLimiter } from '../quickbooks/rate-limiter.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { createSyncMetrics } from '../shared/metrics.js';
 import { createTokenSealer } from '../shared/seal.js';
 
-export function buildActivityDeps(config: Config, db: Database, logger: Logger): ActivityDeps {
+export interface ActivityDepsOptions {
+  /**
+   * Where the sync metrics are registered (`npm run worker` serves its own; `npm start` passes the API's,
+   * so one `/metrics` shows both). Without it the activities record no metrics.
+   */
+  metricsRegistry?: Registry;
+}
+
+export function buildActivityDeps(config: Config, db: Database, logger: Logger, options: ActivityDepsOptions = {}): ActivityDeps {
   const { intuit } = config;
   if (!intuit.clientId || !intuit.clientSecret || !config.tokenEncryptionKeys) {
     throw new Error('the worker needs INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET and TOKEN_ENCRYPTION_KEYS');
   }
+  const metrics = options.metricsRegistry ? createSyncMetrics({ registry: options.metricsRegistry, db, logger }) : undefined;
   return {
     db,
     logger,
+    metrics,
     sealer: createTokenSealer(config.tokenEncryptionKeys),
     oauth: createIntuitOAuth({
       clientId: intuit.clientId,
@@ -25,6 +37,11 @@ export function buildActivityDeps(config: Config, db: Database, logger: Logger):
       endpoints: intuit.endpoints,
       logger,
     }),
-    api: createAccountingApi({ baseUrl: intuit.endpoints.accountingApi, limiter: createRealmRateLimiter({}), logger }),
+    api: createAccountingApi({
+      baseUrl: intuit.endpoints.accountingApi,
+      limiter: createRealmRateLimiter({}),
+      logger,
+      onResponse: metrics ? (event) => metrics.observeQuickBooksResponse(event) : undefined,
+    }),
   };
 }

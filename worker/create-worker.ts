@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { activityFailureMetrics } from './activity-metrics.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -26,6 +27,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.deps),
+    ...(options.deps.metrics ? { interceptors: { activity: [activityFailureMetrics(options.deps.metrics)] } } : {}),
     // A failed workflow task is a bug in workflow code: it is retried (and visible in the UI), never fatal.
     shutdownGraceTime: '10 seconds',
     ...options.tuning,

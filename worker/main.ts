@@ -1,26 +1,32 @@
 /** `npm run worker`: the production worker process, connected to TEMPORAL_ADDRESS and DATABASE_URL. */
 import { NativeConnection } from '@temporalio/worker';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { openDatabase } from '../db/client.js';
 import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { buildActivityDeps } from './activity-deps.js';
 import { createSyncWorker } from './create-worker.js';
+import { serveMetrics } from './metrics-server.js';
 
 const config = loadConfig('worker');
 const logger = createLogger({ level: config.logLevel, name: 'worker' });
 const database = await openDatabase({ url: config.databaseUrl });
 const connection = await NativeConnection.connect({ address: config.temporal.address! });
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+const metricsServer = await serveMetrics({ registry, port: config.workerMetricsPort, logger });
 try {
   const worker = await createSyncWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: buildActivityDeps(config, database.db, logger),
+    deps: buildActivityDeps(config, database.db, logger, { metricsRegistry: registry }),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   // The Temporal runtime stops the worker gracefully on SIGINT/SIGTERM; run() resolves once drained.
   await worker.run();
 } finally {
+  await metricsServer.close();
   await connection.close();
   await database.close();
 }
