@@ -7,6 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
 import { quickbooksRecords } from '../db/schema/index.js';
+import { normalizeRecord } from '../quickbooks/normalize.js';
 import { assertEntity, stringLiteral } from '../quickbooks/queries.js';
 import { NAME_LIST_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
 import type { ActivityDeps } from './deps.js';
@@ -61,11 +62,8 @@ export function createReconcileDeletions(deps: ActivityDeps) {
 
       // The deletion time is unknown; QuickBooks' clock at the listing is a safe upper bound.
       const deletedAt = new Date(serverTime || Date.now());
-      const outcome = await upsertRecordVersions(
-        db,
-        connectionId,
-        gone.map((qboId) => ({ entity, qboId, syncToken: null, lastUpdatedTime: deletedAt, deleted: true, rawJson: JSON.stringify({ Id: qboId, status: 'Deleted', domain: 'QBO' }) })),
-      );
+      const stubs = gone.map((qboId) => normalizeRecord(entity, { domain: 'QBO', status: 'Deleted', Id: qboId, MetaData: { LastUpdatedTime: deletedAt.toISOString() } }));
+      const outcome = await upsertRecordVersions(db, connectionId, stubs);
       deps.metrics?.countRecords(entity, outcome);
       logger.info({ connectionId, entity, suspects: suspects.length, deleted: outcome.deleted }, 'deletions reconciled');
       return { ...outcome, qboRequests };

@@ -22,7 +22,8 @@ export {
   stringLiteral,
 } from './queries.js';
 export { decimalText, isLosslessNumber, LosslessNumber, parseJsonExactly, stringifyRaw } from './json.js';
-export { isDeletedStub, normalizeRecord, type NormalizedRecord, type PostalAddress } from './normalize.js';
+export { isDeletedStub, normalizeRecord, type NormalizedRecord } from './normalize.js';
+export type { PostalAddress } from '../shared/records.js';
 export {
   AccessTokenRejectedError,
   ClientAuthError,

@@ -10,46 +10,11 @@
 import { isQuickBooksEntity, NAME_LIST_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
 import { NormalizationError } from './errors.js';
 import { decimalText, stringifyRaw } from './json.js';
+import type { PostalAddress, RecordVersion } from '../shared/records.js';
 import type { QuickBooksObject } from './types.js';
 
-export interface PostalAddress {
-  line1: string | null;
-  line2: string | null;
-  city: string | null;
-  /** `CountrySubDivisionCode`: the state or province. */
-  region: string | null;
-  postalCode: string | null;
-  /** ISO-3 since Intuit's 2025 address change; older records may hold a name. */
-  country: string | null;
-}
-
-export interface NormalizedRecord {
-  entity: QuickBooksEntity;
-  /** QuickBooks `Id` (a string, unique per entity within a realm). */
-  qboId: string;
-  /** QuickBooks `SyncToken` as a number; null for a deleted stub, which has none (see the module comment). */
-  syncToken: number | null;
-  lastUpdatedTime: Date;
-  deleted: boolean;
-  /** The object exactly as Intuit sent it (amounts keep their text), for a jsonb column. */
-  rawJson: string;
-  docNumber: string | null;
-  /** 'YYYY-MM-DD' as QuickBooks gives it (a calendar date, no time zone). */
-  txnDate: string | null;
-  /** `CurrencyRef.value`, e.g. "USD". */
-  currency: string | null;
-  /** Exact decimal text ("1234.50"), never a float. */
-  totalAmount: string | null;
-  totalTax: string | null;
-  balance: string | null;
-  /** For transactions `CustomerRef`; for a Customer its own Id and DisplayName. */
-  customerId: string | null;
-  customerName: string | null;
-  billAddress: PostalAddress | null;
-  shipAddress: PostalAddress | null;
-  /** `Active` for name-list entities (Customer, Item); null for transactions. */
-  active: boolean | null;
-}
+/** What `normalizeRecord` returns: a storable version (see shared/records.ts). */
+export type NormalizedRecord = RecordVersion;
 
 type UnknownRecord = Record<string, unknown>;
 

@@ -1,32 +1,12 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { QuickBooksEntity } from '../../shared/contract.js';
 import type { Executor } from '../client.js';
-import { quickbooksRecords, type PostalAddress } from '../schema/index.js';
+import type { RecordVersion } from '../../shared/records.js';
+import { quickbooksRecords } from '../schema/index.js';
+
+export type { RecordVersion };
 
 export type StoredRecord = typeof quickbooksRecords.$inferSelect;
-
-/** One QuickBooks object ready for storage (see quickbooks/normalize.ts). */
-export interface RecordVersion {
-  entity: QuickBooksEntity;
-  qboId: string;
-  /** Null for a deleted stub, which carries no SyncToken. */
-  syncToken: number | null;
-  lastUpdatedTime: Date;
-  deleted: boolean;
-  /** The object exactly as QuickBooks sent it, as JSON text (amounts kept exact). */
-  rawJson: string;
-  docNumber?: string | null;
-  txnDate?: string | null;
-  currency?: string | null;
-  totalAmount?: string | null;
-  totalTax?: string | null;
-  balance?: string | null;
-  customerId?: string | null;
-  customerName?: string | null;
-  billAddress?: PostalAddress | null;
-  shipAddress?: PostalAddress | null;
-  active?: boolean | null;
-}
 
 export interface UpsertOutcome {
   /** Versions written (new objects and newer versions of known ones). */
@@ -62,17 +42,17 @@ export async function upsertRecordVersions(db: Executor, connectionId: string, v
     lastUpdatedTime: version.lastUpdatedTime,
     deleted: version.deleted,
     raw: sql`${version.rawJson}::jsonb`,
-    docNumber: version.docNumber ?? null,
-    txnDate: version.txnDate ?? null,
-    currency: version.currency ?? null,
-    totalAmount: version.totalAmount ?? null,
-    totalTax: version.totalTax ?? null,
-    balance: version.balance ?? null,
-    customerId: version.customerId ?? null,
-    customerName: version.customerName ?? null,
-    billAddress: version.billAddress ?? null,
-    shipAddress: version.shipAddress ?? null,
-    active: version.active ?? null,
+    docNumber: version.docNumber,
+    txnDate: version.txnDate,
+    currency: version.currency,
+    totalAmount: version.totalAmount,
+    totalTax: version.totalTax,
+    balance: version.balance,
+    customerId: version.customerId,
+    customerName: version.customerName,
+    billAddress: version.billAddress,
+    shipAddress: version.shipAddress,
+    active: version.active,
     firstSyncedAt: now,
     syncedAt: now,
   }));

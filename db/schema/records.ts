@@ -1,17 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import type { QuickBooksEntity } from '../../shared/contract.js';
+import type { PostalAddress } from '../../shared/records.js';
 import { instant } from './columns.js';
 import { connections } from './connections.js';
-
-export interface PostalAddress {
-  line1?: string | null;
-  line2?: string | null;
-  city?: string | null;
-  region?: string | null;
-  postalCode?: string | null;
-  country?: string | null;
-}
 
 /**
  * One row per QuickBooks object per connection. `raw` is the object exactly as QuickBooks sent it; the
