@@ -7,7 +7,7 @@
  */
 import { ConfigError, loadConfig, type Config } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
-import { startApiServer } from './lib/start/api-server.js';
+import { createMetricsRegistry, startApiServer } from './lib/start/api-server.js';
 import { formatBanner, startUrls } from './lib/start/banner.js';
 import { prepareDataDir } from './lib/start/data-dir.js';
 import { openMigratedDatabase } from './lib/start/database.js';
@@ -137,10 +137,12 @@ async function main(): Promise<void> {
   const merchant = await ensureDemoMerchant(database.db, dataDir, logger);
   continueStarting();
 
+  const metricsRegistry = createMetricsRegistry();
   const worker = await startWorker({
     config: effective,
     db: database.db,
     bundle,
+    metricsRegistry,
     logger: log('worker'),
     onFatal: (error) => {
       logger.fatal({ err: error }, 'the worker failed');
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
   shutdown.add('worker (drain)', STOP_ORDER.worker, () => worker.stop());
   continueStarting();
 
-  const api = await startApiServer({ config: effective, db: database.db, logger: log('api') });
+  const api = await startApiServer({ config: effective, db: database.db, logger: log('api'), metricsRegistry });
   shutdown.add('api server', STOP_ORDER.api, () => api.stop());
   shutdown.add('api temporal client', STOP_ORDER.temporalClients, () => api.closeTemporal());
 

@@ -4,6 +4,7 @@
  * of ./workflow-bundle.ts.
  */
 import { NativeConnection } from '@temporalio/worker';
+import type { Registry } from 'prom-client';
 import type { Database } from '../../../db/client.js';
 import type { Config } from '../../../shared/config.js';
 import type { Logger } from '../../../shared/logger.js';
@@ -22,6 +23,8 @@ export async function startWorker(options: {
   logger: Logger;
   /** Called when the worker stops by itself (a fatal error), so that everything else stops too. */
   onFatal: (error: unknown) => void;
+  /** The API's registry: one `/metrics` shows the worker's metrics too. */
+  metricsRegistry: Registry;
 }): Promise<RunningWorker> {
   const { config, logger } = options;
   const connection = await NativeConnection.connect({ address: config.temporal.address! });
@@ -30,7 +33,7 @@ export async function startWorker(options: {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: buildActivityDeps(config, options.db, logger),
+      deps: buildActivityDeps(config, options.db, logger, { metricsRegistry: options.metricsRegistry }),
       workflowBundle: options.bundle,
     });
     let stopping = false;
