@@ -109,7 +109,7 @@ export function eventIdOf(event: HistoryEvent): number {
 
 export interface HistorySummary {
   workflowType: string;
-  /** Recorded by servers ≥ 1.27 in the start event; otherwise unknown. */
+  /** In the start event since server 1.21; otherwise unknown. */
   workflowId: string | undefined;
   runId: string | undefined;
   events: number;
@@ -120,9 +120,8 @@ export interface HistorySummary {
 export function summarizeHistory(history: History): HistorySummary {
   const events = history.events ?? [];
   const started = events[0]?.workflowExecutionStartedEventAttributes;
-  const root = started?.rootWorkflowExecution;
   const runId = started?.originalExecutionRunId ?? undefined;
-  const workflowId = (started as { workflowId?: string | null } | undefined)?.workflowId || (root?.runId === runId ? root?.workflowId : undefined) || undefined;
+  const workflowId = started?.workflowId || undefined;
   return {
     workflowType: started?.workflowType?.name ?? 'unknown',
     workflowId,
