@@ -129,7 +129,7 @@ class ConnectionSync {
 
   /** A workflow started afresh for a connection that synced before resumes from the mirrored checkpoint. */
   private async restoreCheckpoint(): Promise<void> {
-    const stored = await bookkeeping.loadCheckpoint({ connectionId: this.connectionId });
+    const stored = await bookkeeping.loadCheckpoint.executeWithOptions({ summary: 'load the checkpoint this connection last mirrored' }, [{ connectionId: this.connectionId }]);
     if (stored.checkpoint) this.state.checkpoint = stored.checkpoint;
     this.state.realmId = stored.realmId;
   }
@@ -146,7 +146,9 @@ class ConnectionSync {
       return;
     }
     try {
-      this.state.tokenTimes = await tokenCalls.acceptTokens({ connectionId: this.connectionId, realmId: tokens.realmId, sealedTokens: tokens.sealedTokens });
+      this.state.tokenTimes = await tokenCalls.acceptTokens.executeWithOptions({ summary: `store new tokens for QuickBooks company ${tokens.realmId}` }, [
+        { connectionId: this.connectionId, realmId: tokens.realmId, sealedTokens: tokens.sealedTokens },
+      ]);
     } catch (error) {
       const type = failureType(error);
       if (type === FailureType.ConnectionGone) {
@@ -182,13 +184,13 @@ class ConnectionSync {
         const dueInMs = Date.parse(since) + reminder.afterMs - Date.now();
         if (dueInMs > 0 && (await condition(arrived, dueInMs, { summary: `wait for re-authorization (reminder after ${reminder.text})` }))) return;
         if (arrived()) return;
-        await bookkeeping.notifyMerchant({
+        await bookkeeping.notifyMerchant.executeWithOptions({ summary: `remind the merchant after ${reminder.text}` }, [{
           connectionId: this.connectionId,
           merchantId: this.input.merchantId,
           kind: 'reauthorization_reminder',
           episodeKey: episode,
           message: `QuickBooks has been waiting for re-authorization for ${reminder.text}. Syncing stays paused until you re-authorize under Data Sources → QuickBooks ⋯ → Re-authorize.`,
-        });
+        }]);
         this.state.announced.push(episode);
       }
     } else {
@@ -204,14 +206,10 @@ class ConnectionSync {
     this.state.lastError = errorView(error, since);
     this.setStatus('needs_reauthorization', since);
     this.phase = 'waiting_for_reauthorization';
-    const { notificationId } = await bookkeeping.markNeedsReauthorization({
-      connectionId: this.connectionId,
-      merchantId: this.input.merchantId,
-      since,
-      reason,
-      error: this.state.lastError,
-    });
-    this.track(merchantWebhooks.deliverNotificationWebhook({ notificationId }));
+    const { notificationId } = await bookkeeping.markNeedsReauthorization.executeWithOptions({ summary: 'mark the connection needs re-authorization and notify the merchant' }, [
+      { connectionId: this.connectionId, merchantId: this.input.merchantId, since, reason, error: this.state.lastError },
+    ]);
+    this.track(merchantWebhooks.deliverNotificationWebhook.executeWithOptions({ summary: "post the notice to the merchant's webhook URL" }, [{ notificationId }]));
   }
 
   private setStatus(status: ConnectionStatus, needsReauthorizationSince?: string): void {
@@ -229,7 +227,8 @@ class ConnectionSync {
     if (!force && times && Date.parse(times.accessTokenExpiresAt) - Date.now() > ACCESS_TOKEN_MARGIN_MS) return 'ok';
     this.refreshing ??= (async (): Promise<StepOutcome> => {
       try {
-        this.state.tokenTimes = await tokenCalls.refreshAccessToken({ connectionId: this.connectionId });
+        const why = force ? 'QuickBooks rejected the current one' : 'it expires soon';
+        this.state.tokenTimes = await tokenCalls.refreshAccessToken.executeWithOptions({ summary: `refresh the access token (${why})` }, [{ connectionId: this.connectionId }]);
         return 'ok';
       } catch (error) {
         return this.classifyFailure(error, 'refreshing the access token');
@@ -303,12 +302,16 @@ class ConnectionSync {
     this.phase = 'incremental';
     const cycle = ++this.state.cycle;
     const syncRun = { id: `${this.connectionId}:${cycle}`, kind: 'incremental' as const, workflowRunId: workflowInfo().runId };
+    const startedAt = new Date().toISOString();
     const small = Date.now() - Date.parse(changedSince) < SMALL_PULL_MS;
     const pull = small ? incrementalPulls.pullChanges : quickbooksPulls.pullChanges;
-    const result = await this.withAccessToken('pulling changes', () => pull({ connectionId: this.connectionId, changedSince, syncRun }));
+    setCurrentDetails(`Pulling changes since ${changedSince}.`);
+    const result = await this.withAccessToken('pulling changes', () =>
+      pull.executeWithOptions({ summary: `pull changes since ${changedSince}` }, [{ connectionId: this.connectionId, changedSince, syncRun }]),
+    );
     this.phase = 'idle';
     if (result.outcome !== 'ok') {
-      await this.closeFailedRun(syncRun.id, 'incremental', result.outcome);
+      await this.closeFailedRun(syncRun.id, startedAt, result.outcome);
       return result.outcome;
     }
     return this.applyChanges(result.value, changedSince);
@@ -396,7 +399,7 @@ class ConnectionSync {
     const kind = pass.kind;
     const run = { id: `${this.connectionId}:${cycle}`, kind, counts: {}, qboRequests: 0 } satisfies CarriedState['openRun'];
     this.state.openRun = run;
-    await bookkeeping.beginSyncRun({
+    await bookkeeping.beginSyncRun.executeWithOptions({ summary: `open ${kind} run ${run.id}` }, [{
       id: run.id,
       connectionId: this.connectionId,
       workflowRunId: workflowInfo().runId,
@@ -404,7 +407,7 @@ class ConnectionSync {
       startedAt: new Date().toISOString(),
       phase: 'backfilling',
       checkpoint: this.state.checkpoint,
-    });
+    }]);
     return run;
   }
 
@@ -413,11 +416,13 @@ class ConnectionSync {
     if (!run) return result;
     // A failed pass stays open: the next attempt continues it under the same audit row.
     if (outcome === 'failed') {
-      await bookkeeping.recordProgress({ connectionId: this.connectionId, lastError: this.state.lastError, checkpoint: this.state.checkpoint });
+      await bookkeeping.recordProgress.executeWithOptions({ summary: `record the failure of run ${run.id}` }, [
+        { connectionId: this.connectionId, lastError: this.state.lastError, checkpoint: this.state.checkpoint },
+      ]);
       return result;
     }
     this.state.openRun = null;
-    await bookkeeping.endSyncRun({
+    await bookkeeping.endSyncRun.executeWithOptions({ summary: `close run ${run.id}: ${outcome}` }, [{
       id: run.id,
       connectionId: this.connectionId,
       outcome,
@@ -426,15 +431,17 @@ class ConnectionSync {
       error: outcome === 'succeeded' ? null : this.state.lastError,
       finishedAt: new Date().toISOString(),
       checkpoint: this.state.checkpoint,
-    });
+    }]);
     this.phase = 'idle';
     return result;
   }
 
   /** An incremental pull that failed: its audit row records why (a revocation's row is closed by the park). */
-  private async closeFailedRun(id: string, kind: 'incremental', outcome: Exclude<StepOutcome, 'ok'>): Promise<void> {
-    await bookkeeping.endSyncRun({
+  private async closeFailedRun(id: string, startedAt: string, outcome: Exclude<StepOutcome, 'ok'>): Promise<void> {
+    await bookkeeping.endSyncRun.executeWithOptions({ summary: `close run ${id}: ${outcome}` }, [{
       id,
+      kind: 'incremental',
+      startedAt,
       connectionId: this.connectionId,
       outcome: outcome === 'revoked' ? 'needs_reauthorization' : 'failed',
       counts: {},
@@ -442,8 +449,8 @@ class ConnectionSync {
       error: this.state.lastError,
       finishedAt: new Date().toISOString(),
       checkpoint: this.state.checkpoint,
-    });
-    log.info('incremental pull did not complete', { connectionId: this.connectionId, kind, outcome });
+    }]);
+    log.info('incremental pull did not complete', { connectionId: this.connectionId, outcome });
   }
 
   /** Intuit's five-year cap on a refresh token ends the grant however active it is: warn a month ahead, once. */
@@ -452,13 +459,13 @@ class ConnectionSync {
     if (!hardExpiry || Date.parse(hardExpiry) - Date.now() > HARD_EXPIRY_NOTICE_MS) return;
     const episode = `hard-expiry:${hardExpiry}`;
     if (this.state.announced.includes(episode)) return;
-    await bookkeeping.notifyMerchant({
+    await bookkeeping.notifyMerchant.executeWithOptions({ summary: 'warn the merchant before the five-year authorization limit' }, [{
       connectionId: this.connectionId,
       merchantId: this.input.merchantId,
       kind: 'refresh_token_expiring',
       episodeKey: episode,
       message: `QuickBooks' authorization for this connection ends on ${hardExpiry.slice(0, 10)} (Intuit's five-year limit). Re-authorize before then under Data Sources → QuickBooks ⋯ → Re-authorize to keep data flowing.`,
-    });
+    }]);
     this.state.announced.push(episode);
   }
 
@@ -467,6 +474,13 @@ class ConnectionSync {
     const failures = this.state.failures;
     const waitMs = failures > 0 ? Math.min(FAILURE_BACKOFF_MS[Math.min(failures, FAILURE_BACKOFF_MS.length) - 1]!, this.input.syncIntervalMs) : this.input.syncIntervalMs;
     this.phase = 'idle';
+    const next = new Date(Date.now() + waitMs).toISOString();
+    const error = this.state.lastError;
+    setCurrentDetails(
+      failures > 0 && error
+        ? `Backing off after ${failures} failed sync(s) until ${next}; last error ${error.type}${error.intuitTid ? ` (Intuit-Tid ${error.intuitTid})` : ''}.`
+        : `Idle until ${next}; last synced ${this.state.lastSyncedAt ?? 'never'}; ${this.state.recordsSynced} records synced.`,
+    );
     await condition(
       () => inbox.syncRequested || inbox.resync.length > 0 || inbox.tokens.length > 0 || inbox.disconnectRequested,
       waitMs,
@@ -489,7 +503,7 @@ class ConnectionSync {
   }
 
   private async disconnect(): Promise<void> {
-    await tokenCalls.disconnectConnection({ connectionId: this.connectionId });
+    await tokenCalls.disconnectConnection.executeWithOptions({ summary: 'revoke the grant at Intuit and disconnect' }, [{ connectionId: this.connectionId }]);
     this.state.checkpoint.pass = null;
     this.setStatus('disconnected');
     this.phase = 'idle';

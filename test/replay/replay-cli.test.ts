@@ -13,7 +13,8 @@ import { PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
 import { npmRun } from './support.js';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'histories');
-const CALL = '    const stored = await bookkeeping.loadCheckpoint({ connectionId: this.connectionId });';
+/** The first step of a new run: the extra call goes right before its first activity. */
+const FIRST_STEP = '  private async restoreCheckpoint(): Promise<void> {\n';
 
 /** workflows/ copied next to links to everything else, with `edit` applied to connection-workflow.ts. */
 function workflowsCopy(edit: (source: string) => string): { dir: string; entry: string } {
@@ -29,9 +30,9 @@ describe('npm run replay', () => {
   let broken: { dir: string; entry: string };
   beforeAll(() => {
     broken = workflowsCopy((source) => {
-      if (!source.includes(CALL)) throw new Error('connection-workflow.ts no longer has the loadCheckpoint call this test edits: pick another call to duplicate');
+      if (!source.includes(FIRST_STEP)) throw new Error('connection-workflow.ts no longer has the restoreCheckpoint step this test edits: pick another place');
       // An extra activity before the first one: every history recorded by the real code diverges there.
-      return source.replace(CALL, `    await bookkeeping.recordProgress({ connectionId: this.connectionId });\n${CALL}`);
+      return source.replace(FIRST_STEP, `${FIRST_STEP}    await bookkeeping.recordProgress({ connectionId: this.connectionId });\n`);
     });
   });
   afterAll(() => rmSync(broken.dir, { recursive: true, force: true }));
