@@ -6,6 +6,11 @@ export function wantsJson(c: Context): boolean {
   return /application\/(?:[\w.-]+\+)?json/i.test(accept) && !/text\/html/i.test(accept);
 }
 
+/** A browser following a link or a redirect (it asks for HTML): errors become a page it can read, not JSON. */
+export function isBrowserNavigation(c: Context): boolean {
+  return /text\/html/i.test(c.req.header('accept') ?? '') && !wantsJson(c);
+}
+
 /** A same-site path to send a browser to after login; anything else (absolute URLs, `//host`) is refused. */
 export function safeLocalPath(candidate: string | undefined, fallback: string): string {
   if (!candidate || candidate.length > 2048) return fallback;

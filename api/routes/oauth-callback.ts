@@ -5,7 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sessionMerchant } from '../auth/sessions.js';
 import { ApiError, errorBody } from '../http/errors.js';
-import { wantsJson } from '../http/negotiation.js';
+import { isBrowserNavigation, wantsJson } from '../http/negotiation.js';
 import { rateLimitPerClient } from '../http/rate-limit.js';
 import { createRouter } from '../http/router.js';
 import { completeAuthorization } from '../oauth/complete-authorization.js';
@@ -38,7 +38,7 @@ export function oauthCallbackRoutes(services: AppServices) {
       request: { query: CallbackQuery },
       responses: {
         200: { description: 'Completed (JSON clients)', content: { 'application/json': { schema: CallbackResult } } },
-        303: { description: 'Completed (browsers): redirect to the dashboard with ?connection=&result=' },
+        303: { description: 'Browsers: redirect to the dashboard with ?connection=&result= (or ?error= when the callback was refused)' },
         ...errorResponses(400, 409, 429, 502, 503),
       },
     }),
@@ -49,18 +49,16 @@ export function oauthCallbackRoutes(services: AppServices) {
       try {
         outcome = await completeAuthorization(services, query, session?.id);
       } catch (error) {
-        if (error instanceof ApiError) services.metrics.oauthCallbacks.inc({ outcome: error.code });
+        if (!(error instanceof ApiError)) throw error;
+        services.metrics.oauthCallbacks.inc({ outcome: error.code });
+        // A merchant's browser lands on the dashboard with the reason, not on a JSON error.
+        if (error.status < 500 && isBrowserNavigation(c)) return c.redirect(dashboardUrl(services, { error: error.code }), 303);
         throw error;
       }
       const { result, connection } = outcome;
       services.metrics.oauthCallbacks.inc({ outcome: result });
       services.logger.info({ merchantId: connection.merchantId, connectionId: connection.id, result }, 'oauth callback');
-      if (!wantsJson(c)) {
-        const target = new URL(services.config.dashboardPath, `${services.config.publicBaseUrl}/`);
-        target.searchParams.set('connection', connection.id);
-        target.searchParams.set('result', result);
-        return c.redirect(target.toString(), 303);
-      }
+      if (!wantsJson(c)) return c.redirect(dashboardUrl(services, { connection: connection.id, result }), 303);
       const view = await loadConnectionView(services.db, connection);
       if (result === 'already_completed') {
         const message = 'This authorization was already completed; the connection is shown as it is now.';
@@ -71,4 +69,10 @@ export function oauthCallbackRoutes(services: AppServices) {
   );
 
   return router;
+}
+
+function dashboardUrl(services: AppServices, params: Record<string, string>): string {
+  const target = new URL(services.config.dashboardPath, `${services.config.publicBaseUrl}/`);
+  for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
+  return target.toString();
 }

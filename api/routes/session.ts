@@ -3,17 +3,17 @@
  * login form or as JSON); the browser then acts as the merchant without ever holding the key.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { html } from 'hono/html';
 import { findMerchantByKeyHash } from '../../db/queries/merchants.js';
 import { API_KEY_PATTERN } from '../auth/api-keys.js';
 import { isSameOrigin } from '../auth/merchant-auth.js';
 import { hashSecret } from '../auth/secrets.js';
 import { endSession, startSession } from '../auth/sessions.js';
 import { ApiError } from '../http/errors.js';
-import { safeLocalPath } from '../http/negotiation.js';
+import { isBrowserNavigation, safeLocalPath } from '../http/negotiation.js';
 import { rateLimitPerClient } from '../http/rate-limit.js';
 import { createRouter, describeIssues } from '../http/router.js';
-import { page } from '../pages/layout.js';
+import { SignInPage } from '../views/dashboard/sign-in.js';
+import { flashFor } from '../views/dashboard/wording.js';
 import type { AppServices } from '../services.js';
 import { errorResponses } from '../views/error.js';
 
@@ -24,7 +24,10 @@ const SessionBody = z
   })
   .openapi('CreateSession');
 const SessionCreated = z.object({ merchant: z.object({ id: z.uuid(), name: z.string() }), expiresAt: z.string() }).openapi('Session');
-const LoginQuery = z.object({ next: z.string().max(2048).optional().openapi({ param: { name: 'next', in: 'query' } }) });
+const LoginQuery = z.object({
+  next: z.string().max(2048).optional().openapi({ param: { name: 'next', in: 'query' } }),
+  error: z.string().max(100).optional().openapi({ param: { name: 'error', in: 'query' }, description: 'Why the last sign-in failed' }),
+});
 
 export function sessionRoutes(services: AppServices) {
   const router = createRouter();
@@ -45,7 +48,7 @@ export function sessionRoutes(services: AppServices) {
       },
       responses: {
         201: { description: 'Signed in (JSON clients)', content: { 'application/json': { schema: SessionCreated } } },
-        303: { description: 'Signed in (form posts): redirect to `next`' },
+        303: { description: 'Form posts: redirect to `next` when signed in, back to /login with the reason otherwise' },
         ...errorResponses(400, 401, 403, 413, 415, 429),
       },
     }),
@@ -60,7 +63,14 @@ export function sessionRoutes(services: AppServices) {
       if (!parsed.success) throw new ApiError('validation_failed', describeIssues(isForm ? 'form' : 'json', parsed.error));
       const body = parsed.data;
       const merchant = API_KEY_PATTERN.test(body.apiKey) ? await findMerchantByKeyHash(services.db, hashSecret(body.apiKey)) : undefined;
-      if (!merchant) throw new ApiError('unauthorized', 'That API key is not valid.');
+      if (!merchant) {
+        // A browser's form comes back to the sign-in page saying so; API clients get the envelope.
+        if (isForm && isBrowserNavigation(c)) {
+          const next = safeLocalPath(body.next, services.config.dashboardPath);
+          return c.redirect(`/login?${new URLSearchParams({ error: 'invalid_api_key', next }).toString()}`, 303);
+        }
+        throw new ApiError('unauthorized', 'That API key is not valid.');
+      }
       const { expiresAt } = await startSession(c, services, merchant.id);
       services.logger.info({ merchantId: merchant.id }, 'dashboard session started');
       if (isForm) return c.redirect(safeLocalPath(body.next, services.config.dashboardPath), 303);
@@ -92,18 +102,9 @@ export function sessionRoutes(services: AppServices) {
       responses: { 200: { description: 'HTML form', content: { 'text/html': { schema: z.string() } } }, ...errorResponses(400) },
     }),
     async (c) => {
-      const next = safeLocalPath(c.req.valid('query').next, services.config.dashboardPath);
-      const body = await page(
-        'Sign in',
-        html`<h1>Sign in</h1>
-          <form method="post" action="/session">
-            <label for="apiKey">Your API key</label>
-            <input id="apiKey" name="apiKey" type="password" autocomplete="current-password" required />
-            <input type="hidden" name="next" value="${next}" />
-            <button type="submit">Sign in</button>
-          </form>`,
-      );
-      return c.html(body, 200);
+      const query = c.req.valid('query');
+      const next = safeLocalPath(query.next, services.config.dashboardPath);
+      return c.html(SignInPage({ flash: flashFor({ error: query.error }), next }), 200);
     },
   );
 

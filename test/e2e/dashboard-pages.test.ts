@@ -55,6 +55,35 @@ describe('dashboard pages and actions', () => {
     expect(html).not.toContain('Data Sources');
   });
 
+  it('sends a browser that signs in with a wrong key back to the form, saying so', async () => {
+    const response = await h.request('/session', {
+      method: 'POST',
+      headers: { ...FORM, origin: PUBLIC_BASE_URL, accept: 'text/html' },
+      body: new URLSearchParams({ apiKey: 'qbk_not-a-real-key', next: '/' }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(/^\/login\?/);
+    const { html } = await page(undefined, location);
+    expect(html).toContain('That API key is not valid.');
+    expect(html).toContain('<form method="post" action="/session">');
+  });
+
+  it('shows a browser whose OAuth callback was refused the reason on the dashboard', async () => {
+    const { cookie } = await signIn();
+    const response = await h.request('/oauth/quickbooks/callback?state=tampered&code=abc&realmId=123', { headers: { cookie, accept: 'text/html' } });
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('state_invalid');
+    const { html } = await page(cookie, `${location.pathname}${location.search}`);
+    expect(html).toContain('That authorization link is unknown or was altered.');
+    // API clients still get the error envelope with a 4xx.
+    const json = await h.request('/oauth/quickbooks/callback?state=tampered&code=abc&realmId=123', { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe('state_invalid');
+  });
+
   it('shows the signed-in merchant Data Sources and Browse Integrations, then a card per connection', async () => {
     const { merchant, cookie } = await signIn();
     const empty = await page(cookie);

@@ -4,7 +4,7 @@ import { FlashMessage } from './flash-message.js';
 import { Layout } from './layout.js';
 import type { Flash } from './wording.js';
 
-export function SignInPage({ flash }: { flash: Flash | undefined }) {
+export function SignInPage({ flash, next = '/' }: { flash: Flash | undefined; next?: string }) {
   return (
     <Layout title="Sign in">
       <section class="sign-in" aria-labelledby="sign-in-heading">
@@ -14,7 +14,7 @@ export function SignInPage({ flash }: { flash: Flash | undefined }) {
         <form method="post" action="/session">
           <label for="apiKey">API key</label>
           <input id="apiKey" name="apiKey" type="password" autocomplete="current-password" placeholder="qbk_…" required />
-          <input type="hidden" name="next" value="/" />
+          <input type="hidden" name="next" value={next} />
           <button type="submit">Sign in</button>
         </form>
       </section>

@@ -67,6 +67,18 @@ const ERRORS: Record<string, string> = {
   temporal_unavailable: 'The sync engine is not reachable right now. Please try again in a moment.',
   quickbooks_unavailable: 'QuickBooks is not answering right now. Please try again in a minute.',
   session_expired: 'Your session has ended. Please sign in again.',
+  invalid_api_key: 'That API key is not valid.',
+  // Refused OAuth callbacks: nothing was changed in any of these cases.
+  state_missing: 'QuickBooks sent us back without the authorization link we gave it. Start connecting again from here.',
+  state_invalid: 'That authorization link is unknown or was altered. Start connecting again from here.',
+  state_expired: 'The authorization took longer than 10 minutes. Start it again from here.',
+  state_consumed: 'That authorization link was already used. Start it again from here if needed.',
+  state_not_for_this_session: 'That authorization was started by another account than the one signed in here.',
+  callback_incomplete: 'QuickBooks sent us back without a complete answer. Start connecting again from here.',
+  code_already_used: 'That QuickBooks authorization was already used. Start connecting again from here if needed.',
+  authorization_code_rejected: 'QuickBooks refused the authorization (it expired or was already used). Start connecting again.',
+  realm_mismatch: 'You chose a different QuickBooks company than the one this connection syncs; nothing was changed. Re-authorize with the same company.',
+  realm_already_connected: 'That QuickBooks company is already connected here; nothing was changed.',
 };
 
 const FALLBACK_ERROR = 'Something went wrong. Please try again.';
