@@ -1,0 +1,62 @@
+/** What a benchmark reports: named figures, each with the target it is held to (if any), and notes on method. */
+
+export interface Target {
+  /** e.g. "≥ 0.5", "< 1000 ms and < 3 × signal_roundtrip_ms_p50". */
+  text: string;
+  met: (value: number, all: ReadonlyMap<string, number>) => boolean;
+}
+
+export interface Figure {
+  name: string;
+  value: number;
+  target?: Target;
+}
+
+export interface BenchmarkResult {
+  figures: Figure[];
+  /** How it was measured, what the run looked like, and anything worth knowing about a miss. */
+  notes: string[];
+  /** Raw material (samples, breakdowns) for the JSON file. */
+  details?: Record<string, unknown>;
+}
+
+export const atLeast = (minimum: number, unit = ''): Target => ({ text: `≥ ${minimum}${unit}`, met: (value) => value >= minimum });
+export const below = (maximum: number, unit = ''): Target => ({ text: `< ${maximum}${unit}`, met: (value) => value < maximum });
+export const atMost = (maximum: number, unit = ''): Target => ({ text: `≤ ${maximum}${unit}`, met: (value) => value <= maximum });
+export const exactly = (expected: number): Target => ({ text: `= ${expected}`, met: (value) => value === expected });
+
+/** The worker a fleet benchmark runs: the production one, or the bench worker with a cache size. */
+export function fleetWorker(context: BenchContext): { entry?: string; env?: Record<string, string> } {
+  const cached = context.options.workerMaxCached;
+  return cached ? { entry: 'scripts/lib/bench/bench-worker.ts', env: { BENCH_MAX_CACHED_WORKFLOWS: String(cached) } } : {};
+}
+
+export interface BenchContext {
+  quick: boolean;
+  /** Progress lines (stderr). */
+  log: (line: string) => void;
+  /** Figures already measured in this run (a target may refer to another figure). */
+  figures: ReadonlyMap<string, number>;
+  options: BenchOptions;
+}
+
+export interface BenchOptions {
+  /** Fleet: connections and sync interval (defaults 1,000 and 15 min; --quick 100 and 1 min). */
+  fleetConnections?: number;
+  fleetIntervalMs?: number;
+  /** Parked fleet: connections (default 5,000; --quick 500). */
+  parkedConnections?: number;
+  /**
+   * Fleet and parked fleet: run the worker with this `maxCachedWorkflows` (scripts/lib/bench/bench-worker.ts,
+   * createSyncWorker's `tuning`) instead of the SDK's default (about 600 per GiB of heap: 2,310 here).
+   */
+  workerMaxCached?: number;
+  /** Write V8 CPU profiles of the worker processes into bench-results/profiles. */
+  profile?: boolean;
+  /** Backfill: company size (default 100,000; --quick 10,000). */
+  backfillRecords?: number;
+  /** Throttled backfill: company size (default 1,000,000; --quick 120,000). */
+  throttledRecords?: number;
+  /** Throttled backfill: limiter settings to try besides the product default (default 490). */
+  throttledLimits?: number[];
+}
