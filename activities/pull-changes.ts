@@ -6,7 +6,7 @@
  */
 import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
 import { finishSyncRun, startSyncRun } from '../db/queries/sync-runs.js';
-import { updateSyncProgress } from '../db/queries/connections.js';
+import { mirrorChangedSince, updateSyncProgress } from '../db/queries/connections.js';
 import { PermanentQuickBooksError } from '../quickbooks/errors.js';
 import { normalizeRecord } from '../quickbooks/normalize.js';
 import type { CdcResult } from '../quickbooks/types.js';
@@ -118,18 +118,16 @@ export function createPullChanges(deps: ActivityDeps) {
 
       const nextChangedSince = new Date(Math.max(Date.parse(input.changedSince), Date.parse(first.serverTime) - CHANGED_SINCE_OVERLAP_MS)).toISOString();
       const finishedAt = now();
-      if (input.syncRun) {
-        await finishSyncRun(db, {
-          id: input.syncRun.id,
-          outcome: 'succeeded',
-          counts,
-          qboRequests,
-          intuitTid: first.intuitTid ?? null,
-          finishedAt,
-        });
-        deps.metrics?.syncCycles.inc({ kind: input.syncRun.kind, outcome: 'succeeded' });
-      }
-      await updateSyncProgress(db, connectionId, { lastSyncedAt: finishedAt, lastError: null, phase: 'idle' });
+      await db.transaction(async (tx) => {
+        if (input.syncRun) {
+          await finishSyncRun(tx, { id: input.syncRun.id, outcome: 'succeeded', counts, qboRequests, intuitTid: first.intuitTid ?? null, finishedAt });
+        }
+        await updateSyncProgress(tx, connectionId, { lastSyncedAt: finishedAt, lastError: null, phase: 'idle' });
+        // The mirrored checkpoint follows, so a workflow started afresh resumes CDC from here. Not when some
+        // entities overflowed: the workflow catches those up from the old position first.
+        if (overflowEntities.length === 0) await mirrorChangedSince(tx, connectionId, nextChangedSince);
+      });
+      if (input.syncRun) deps.metrics?.syncCycles.inc({ kind: input.syncRun.kind, outcome: 'succeeded' });
       logger.debug({ connectionId, fetched, qboRequests, overflowEntities }, 'changes pulled');
       return { outcome: 'pulled', nextChangedSince, counts, fetched, qboRequests, overflowEntities, intuitTid: first.intuitTid ?? null };
     }));

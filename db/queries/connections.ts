@@ -87,6 +87,14 @@ export async function updateSyncProgress(db: Executor, connectionId: string, pro
   await db.update(connections).set({ ...progress, updatedAt: new Date() }).where(eq(connections.id, connectionId));
 }
 
+/** Moves the mirrored checkpoint's incremental position (`checkpoint.changedSince`). */
+export async function mirrorChangedSince(db: Executor, connectionId: string, changedSince: string): Promise<void> {
+  await db
+    .update(connections)
+    .set({ checkpoint: sql`jsonb_set(coalesce(${connections.checkpoint}, '{}'::jsonb), '{changedSince}', to_jsonb(${changedSince}::text), true)` })
+    .where(eq(connections.id, connectionId));
+}
+
 export async function listConnectionsByStatus(db: Executor, params: { status?: ConnectionStatus; limit: number }): Promise<Connection[]> {
   const where = params.status ? eq(connections.status, params.status) : undefined;
   return db.select().from(connections).where(where).orderBy(desc(connections.updatedAt)).limit(params.limit);

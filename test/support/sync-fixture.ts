@@ -47,6 +47,8 @@ export interface ConnectedCompany {
   connectionId: string;
   realmId: string;
   handle: WorkflowHandle<typeof quickBooksConnectionWorkflow>;
+  /** The workflow's input, for starting it again (signal-with-start) as the API's callback does. */
+  input: ConnectionWorkflowInput;
 }
 
 export interface SyncFixture {
@@ -67,7 +69,7 @@ export interface SyncFixture {
   createCompany(request?: CreateCompanyRequest): Promise<string>;
   /** Consent in the simulator, exchange the code, deliver the sealed tokens: what the API callback does. */
   connect(options?: { realmId?: string; company?: CreateCompanyRequest; workflow?: Partial<ConnectionWorkflowInput> }): Promise<ConnectedCompany>;
-  /** Re-authorize an existing connection (consent again, deliver fresh tokens to the same workflow). */
+  /** Re-authorize an existing connection (consent again, deliver fresh tokens with signal-with-start). */
   reauthorize(connection: ConnectedCompany, options?: { realmId?: string }): Promise<void>;
   status(connection: ConnectedCompany): Promise<ConnectionStatusView>;
   waitFor(connection: ConnectedCompany, predicate: (status: ConnectionStatusView) => boolean, timeoutMs?: number): Promise<ConnectionStatusView>;
@@ -152,13 +154,20 @@ export async function startSyncFixture(options: SyncFixtureOptions = {}): Promis
         signal: tokensIssuedSignal,
         signalArgs: [{ realmId, sealedTokens: sealer.sealJson(tokens) }],
       });
-      return { connectionId: connection.id, realmId, handle: temporal.client.workflow.getHandle(handle.workflowId) };
+      return { connectionId: connection.id, realmId, input, handle: temporal.client.workflow.getHandle(handle.workflowId) };
     },
 
     async reauthorize(connection, reauthorizeOptions = {}) {
       const realmId = reauthorizeOptions.realmId ?? connection.realmId;
       const tokens = await authorize(realmId);
-      await connection.handle.signal(tokensIssuedSignal, { realmId, sealedTokens: sealer.sealJson(tokens) });
+      // Signal-with-start, like the callback: it also starts the workflow again if it is gone.
+      await temporal.client.workflow.signalWithStart(quickBooksConnectionWorkflow, {
+        workflowId: connection.handle.workflowId,
+        taskQueue: temporal.taskQueue,
+        args: [connection.input],
+        signal: tokensIssuedSignal,
+        signalArgs: [{ realmId, sealedTokens: sealer.sealJson(tokens) }],
+      });
     },
 
     status: (connection) => connection.handle.query(statusQuery),

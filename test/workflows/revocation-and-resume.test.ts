@@ -124,4 +124,25 @@ describe('when QuickBooks revokes the authorization', () => {
     await expect.poll(async () => (await catchUpRun())?.outcome, { timeout: 10_000 }).toBe('succeeded');
     expect((await catchUpRun())!.counts.Invoice?.deleted).toBe(3);
   });
+
+  it('when its workflow was terminated, starts again at the next re-authorization from the checkpoint mirrored in the database', async () => {
+    const connection = await fixture.connect({ company: { seed: 25, customers: 10, items: 5, invoices: 300 } });
+    await fixture.simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 150 }] });
+    await expect.poll(() => invoicePages(connection), { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(3);
+    await connection.handle.terminate('an operator terminated the workflow');
+    await fixture.simulator.control.clearFaults();
+    const mirrored = (await connectionRow(fixture, connection))!.checkpoint as unknown as SyncCheckpoint;
+    const storedPages = mirrored.pass!.entities.Invoice!.pages;
+    expect(storedPages).toBeGreaterThanOrEqual(3);
+
+    const since = new Date().toISOString();
+    await fixture.reauthorize(connection);
+    await fixture.waitForSnapshotMatch(connection);
+    // The new run went on from the mirrored cursor: it never asked for invoices from the beginning again.
+    const invoiceQueries = (await fixture.simulator.control.requests({ realmId: connection.realmId, since })).data.filter((call) =>
+      decodeURIComponent(call.query ?? '').includes('FROM Invoice'),
+    );
+    expect(invoiceQueries.length).toBeGreaterThan(0);
+    expect(invoiceQueries.some((call) => decodeURIComponent(call.query ?? '').includes("'1970-01-01"))).toBe(false);
+  });
 });
