@@ -44,11 +44,12 @@ export const BENCHMARKS: Benchmark[] = [
 
 const USAGE = `usage: npm run bench -- [--only NAME[,NAME…]] [--quick] [--profile] [--fleet-connections N] [--fleet-interval 15m]
                         [--parked-connections N] [--backfill-records N] [--throttled-records N] [--throttled-limits 490,500]
-                        [--worker-max-cached N]
+                        [--worker-max-cached N] [--worker-heap-mb N]
   benchmarks: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')} (or any figure name)
   --quick     small sizes (minutes, not an hour); the figures are then indicative only
   --profile   write V8 CPU profiles of the worker processes to bench-results/profiles
-  --worker-max-cached N  fleet and parked_fleet run the worker with maxCachedWorkflows N (default: the SDK's)`;
+  --worker-max-cached N  fleet and parked_fleet run the worker with maxCachedWorkflows N (default: the SDK's)
+  --worker-heap-mb N     fleet and parked_fleet run the worker with --max-old-space-size=N (the SDK's cache default follows)`;
 
 export async function runBenchCli(argv: string[], io: CliIo): Promise<number> {
   let values;
@@ -66,6 +67,7 @@ export async function runBenchCli(argv: string[], io: CliIo): Promise<number> {
         'throttled-records': { type: 'string' },
         'throttled-limits': { type: 'string' },
         'worker-max-cached': { type: 'string' },
+        'worker-heap-mb': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -90,6 +92,7 @@ export async function runBenchCli(argv: string[], io: CliIo): Promise<number> {
     throttledRecords: number(values['throttled-records']),
     throttledLimits: values['throttled-limits']?.split(',').map(Number),
     workerMaxCached: number(values['worker-max-cached']),
+    workerHeapMb: number(values['worker-heap-mb']),
     profile: values.profile,
   };
   const invalidNumber = Object.entries(options).some(([key, value]) => key !== 'profile' && value !== undefined && (Array.isArray(value) ? value.some((item) => !(item > 0)) : !((value as number) > 0)));

@@ -25,10 +25,14 @@ export const below = (maximum: number, unit = ''): Target => ({ text: `< ${maxim
 export const atMost = (maximum: number, unit = ''): Target => ({ text: `≤ ${maximum}${unit}`, met: (value) => value <= maximum });
 export const exactly = (expected: number): Target => ({ text: `= ${expected}`, met: (value) => value === expected });
 
-/** The worker a fleet benchmark runs: the production one, or the bench worker with a cache size. */
-export function fleetWorker(context: BenchContext): { entry?: string; env?: Record<string, string> } {
+/** The worker a fleet benchmark runs: the production one, or the bench worker with a cache size; and its heap. */
+export function fleetWorker(context: BenchContext): { entry?: string; env?: Record<string, string>; nodeFlags: string[] } {
   const cached = context.options.workerMaxCached;
-  return cached ? { entry: 'scripts/lib/bench/bench-worker.ts', env: { BENCH_MAX_CACHED_WORKFLOWS: String(cached) } } : {};
+  const heap = context.options.workerHeapMb;
+  return {
+    ...(cached ? { entry: 'scripts/lib/bench/bench-worker.ts', env: { BENCH_MAX_CACHED_WORKFLOWS: String(cached) } } : {}),
+    nodeFlags: heap ? [`--max-old-space-size=${heap}`] : [],
+  };
 }
 
 export interface BenchContext {
@@ -51,6 +55,8 @@ export interface BenchOptions {
    * createSyncWorker's `tuning`) instead of the SDK's default (about 600 per GiB of heap: 2,310 here).
    */
   workerMaxCached?: number;
+  /** Fleet and parked fleet: the worker's V8 heap limit (`--max-old-space-size`); the SDK sizes its cache from it. */
+  workerHeapMb?: number;
   /** Write V8 CPU profiles of the worker processes into bench-results/profiles. */
   profile?: boolean;
   /** Backfill: company size (default 100,000; --quick 10,000). */

@@ -37,7 +37,7 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
   const intervalMs = context.options.fleetIntervalMs ?? (context.quick ? 60_000 : 15 * 60_000);
   const stack = await startBenchStack({ name: 'fleet', syncIntervalMs: intervalMs, orchestratorDbConnections: 20 });
   try {
-    const worker = await stack.startWorker({ label: 'worker', nodeFlags: profileFlags(context, 'fleet-worker'), ...fleetWorker(context) });
+    const worker = await stack.startWorker({ label: 'worker', ...fleetWorker(context), nodeFlags: [...fleetWorker(context).nodeFlags, ...profileFlags(context, 'fleet-worker')] });
     const rss = new RssSampler(worker, 2_000);
     const temporal = stack.temporal.pid;
     const merchant = await stack.createApiMerchant();
@@ -117,7 +117,7 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
         { name: 'fleet_connections', value: count },
         { name: 'fleet_cycle_lag_s_p99', value: round(lagP99, 2), target: below(60, ' s') },
         { name: 'worker_rss_mb', value: round(windowPeak), target: below(1024, ' MiB') },
-        { name: 'fleet_worker_max_cached_workflows', value: context.options.workerMaxCached ?? defaultMaxCachedWorkflows() },
+        { name: 'fleet_worker_max_cached_workflows', value: context.options.workerMaxCached ?? defaultMaxCachedWorkflows(context.options.workerHeapMb) },
       ],
       notes: [
         `${count} connections at a ${round(intervalMs / 60_000, 2)}-minute interval (${round(count / (intervalMs / 1000), 2)} cycles/s in the steady state), connected over ${round((windowStart - connectStart) / 1000)} s ` +

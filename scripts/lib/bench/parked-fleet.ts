@@ -26,7 +26,7 @@ export async function parkedFleetBenchmark(context: BenchContext): Promise<Bench
   const sampleMs = context.quick ? 10_000 : 30_000;
   const stack = await startBenchStack({ name: 'parked_fleet', syncIntervalMs: 15 * 60_000, orchestratorDbConnections: 20 });
   try {
-    const worker = await stack.startWorker({ label: 'worker', nodeFlags: profileFlags(context, 'parked-fleet-worker'), ...fleetWorker(context) });
+    const worker = await stack.startWorker({ label: 'worker', ...fleetWorker(context), nodeFlags: [...fleetWorker(context).nodeFlags, ...profileFlags(context, 'parked-fleet-worker')] });
     const rss = new RssSampler(worker, 2_000);
     const baseline = rss.sample() ?? 0;
     const merchant = await stack.createApiMerchant();
@@ -70,7 +70,7 @@ export async function parkedFleetBenchmark(context: BenchContext): Promise<Bench
     return {
       figures: [
         { name: 'parked_worker_rss_mb', value: round(steady) },
-        { name: 'parked_worker_max_cached_workflows', value: context.options.workerMaxCached ?? defaultMaxCachedWorkflows() },
+        { name: 'parked_worker_max_cached_workflows', value: context.options.workerMaxCached ?? defaultMaxCachedWorkflows(context.options.workerHeapMb) },
         { name: 'parked_worker_rss_mb_after_restart', value: round(restartedRss) },
       ],
       notes: [

@@ -63,11 +63,10 @@ export class RssSampler {
 }
 
 /**
- * The Temporal SDK's default `maxCachedWorkflows` for a worker with Node's default heap on this machine:
- * max((heap MiB − 200) × 600 / 1024, 10) with reuseV8Context (worker-options.ts). The worker processes run
- * with the same default heap as this one.
+ * The Temporal SDK's default `maxCachedWorkflows` for a worker with this heap limit (default: Node's
+ * default heap on this machine, which the worker processes get too): max((heap MiB − 200) × 600 / 1024,
+ * 10) with reuseV8Context (worker-options.ts).
  */
-export function defaultMaxCachedWorkflows(): number {
-  const heapMiB = getHeapStatistics().heap_size_limit / 2 ** 20;
+export function defaultMaxCachedWorkflows(heapMiB = getHeapStatistics().heap_size_limit / 2 ** 20): number {
   return Math.max(Math.floor(((heapMiB - 200) * 600) / 1024), 10);
 }

@@ -38,10 +38,10 @@ const BOUND_RECORDS_PER_S = (REQUESTS_PER_MINUTE * PAGE) / 60;
 const MINUTE = 60_000;
 
 export async function throttledBenchmark(context: BenchContext): Promise<BenchmarkResult> {
-  const total = context.options.throttledRecords ?? (context.quick ? 120_000 : 600_000);
+  const total = context.options.throttledRecords ?? (context.quick ? 120_000 : 400_000);
   const limits = [450, ...(context.options.throttledLimits ?? (context.quick ? [490] : [490, 500]))];
   // Whole minutes (plus a few seconds for the last one's requests to land): the limit binds per minute.
-  const driveMinutes = context.quick ? 1 : 3;
+  const driveMinutes = context.quick ? 1 : 2;
   const stack = await startBenchStack({ name: 'throttled', simulatorConfig: { throttle: true, requestsPerMinute: REQUESTS_PER_MINUTE, maxConcurrentRequests: 10 }, syncIntervalMs: 15 * 60_000 });
   const notes: string[] = [];
   const figures: Figure[] = [];
