@@ -60,8 +60,9 @@ export interface ChaosRunResult {
   parks: number;
   /** Connections found parked at the end while QuickBooks still had a live grant for them (e.g. a rotated refresh token lost with a killed worker). */
   unexpectedParks: number;
-  /** Worker processes that exited without being killed by the run. */
+  /** Worker processes that exited without being killed by the run, and why (the first error line of their output). */
   workerCrashes: number;
+  workerExitReasons: Record<string, number>;
   /** The Accounting API requests QuickBooks saw, and how many got an injected fault. */
   apiRequests: number;
   faultedRequests: number;
@@ -104,7 +105,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
   const events: Record<ChaosEventKind, number> = { worker_kill: 0, temporal_kill: 0, db_terminate: 0, faults: 0, revoke: 0, changes: 0 };
   const result: ChaosRunResult = {
     seed: options.seed, ok: false, lost: 0, duplicated: 0, mismatched: 0, live: 0, connections: [], events, revocations: 0, parks: 0,
-    unexpectedParks: 0, workerCrashes: 0, apiRequests: 0, faultedRequests: 0, setupMs: 0, chaosMs: 0, convergeMs: 0, totalMs: 0,
+    unexpectedParks: 0, workerCrashes: 0, workerExitReasons: {}, apiRequests: 0, faultedRequests: 0, setupMs: 0, chaosMs: 0, convergeMs: 0, totalMs: 0,
   };
 
   let stack: SyncStack | undefined;
@@ -134,6 +135,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
       void child.exited.then((how) => {
         if (slot.process !== child || slot.killing) return;
         result.workerCrashes += 1;
+        const reason = /^(\w*Error): ([^\n(]{0,60})/m.exec(child.output())?.slice(1, 3).join(': ') ?? `exit ${how}`;
+        result.workerExitReasons[reason] = (result.workerExitReasons[reason] ?? 0) + 1;
         log(`${slot.label} exited on its own (${how}); restarting it. Last output:\n${child.output().slice(-1_500)}`);
         slot.process = undefined;
         setTimeout(() => !slot.killing && slot.process === undefined && startWorker(slot), 1_000);

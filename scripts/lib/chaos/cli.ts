@@ -84,7 +84,8 @@ export function summaryLine(result: ChaosRunResult): string {
     `run seed=${result.seed} ${result.ok ? 'ok' : 'FAILED'}`,
     `lost=${result.lost} duplicated=${result.duplicated} mismatched=${result.mismatched} live=${result.live}`,
     events,
-    `parks=${result.parks} revocations=${result.revocations} unexpected_parks=${result.unexpectedParks} worker_crashes=${result.workerCrashes}`,
+    `parks=${result.parks} revocations=${result.revocations} unexpected_parks=${result.unexpectedParks} worker_exits=${result.workerCrashes}` +
+      (result.workerCrashes > 0 ? ` (${Object.entries(result.workerExitReasons).map(([reason, count]) => `${count}× ${reason}`).join(', ')})` : ''),
     `api_requests=${result.apiRequests} faulted=${result.faultedRequests}`,
     `setup=${seconds(result.setupMs)} chaos=${seconds(result.chaosMs)} converge=${seconds(result.convergeMs)} total=${seconds(result.totalMs)}`,
     ...(result.artifacts ? [`artifacts=${result.artifacts}`] : []),
