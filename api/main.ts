@@ -8,13 +8,14 @@ import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { createTokenSealer } from '../shared/seal.js';
 import { createApp } from './app.js';
+import { temporalConnectionOptions } from '../shared/temporal-connection.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = loadConfig('api');
 const logger = createLogger({ level: config.logLevel, name: 'api' });
 const database = await openDatabase({ url: config.databaseUrl });
-const temporalConnection = await Connection.connect({ address: config.temporal.address! });
+const temporalConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 

@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Connection, type ConnectionLike } from '@temporalio/client';
 import { loadConfig } from '../shared/config.js';
+import { temporalConnectionOptions } from '../shared/temporal-connection.js';
 
 /** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW */
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
@@ -61,7 +62,7 @@ export async function unhealthyReason(check: PollerCheck): Promise<string | unde
 
 async function main(): Promise<void> {
   const config = loadConfig('worker');
-  const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5_000 });
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config.temporal), connectTimeout: 5_000 });
   try {
     const reason = await unhealthyReason({
       connection,

@@ -2,6 +2,7 @@
  * The one place that reads the environment. Every entry point calls `loadConfig(role)` at start-up;
  * it validates every variable the role needs and fails with one message naming each problem.
  */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { parseEncryptionKeys } from './seal.js';
 import { DEFAULT_TASK_QUEUE } from './contract.js';
@@ -38,6 +39,9 @@ const schema = z.object({
   TEMPORAL_ADDRESS: optional(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')),
   TEMPORAL_NAMESPACE: optional(z.string().min(1)).default('default'),
   TEMPORAL_TASK_QUEUE: optional(z.string().min(1)).default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_API_KEY: optional(z.string().min(1)),
+  TEMPORAL_TLS_CERT_PATH: optional(z.string().min(1)),
+  TEMPORAL_TLS_KEY_PATH: optional(z.string().min(1)),
   TEMPORAL_CLI_PATH: optional(z.string()),
   TEMPORAL_TEST_SERVER_PATH: optional(z.string()),
   PORT: optional(port).default(3000),
@@ -78,10 +82,22 @@ export interface IntuitEndpoints {
   accountingApi: string;
 }
 
+export interface TemporalConfig {
+  address: string | undefined;
+  namespace: string;
+  taskQueue: string;
+  /** Temporal Cloud API key authentication (implies TLS). A secret: never logged. */
+  apiKey: string | undefined;
+  /** mTLS client certificate and key files (Temporal Cloud's other option, or a self-hosted cluster with mTLS). */
+  tlsClientCert: { certPath: string; keyPath: string } | undefined;
+  cliPath: string | undefined;
+  testServerPath: string | undefined;
+}
+
 export interface Config {
   databaseUrl: string | undefined;
   pgliteDataDir: string | undefined;
-  temporal: { address: string | undefined; namespace: string; taskQueue: string; cliPath: string | undefined; testServerPath: string | undefined };
+  temporal: TemporalConfig;
   port: number;
   /** `npm run worker`: the port of its own Prometheus endpoint, GET /metrics (default 9464). */
   workerMetricsPort: number;
@@ -141,6 +157,13 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
   for (const name of REQUIRED[role]) {
     if (values[name] === undefined) problems.push(`${name}: required for \`${role}\``);
   }
+  if ((values.TEMPORAL_TLS_CERT_PATH === undefined) !== (values.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both (an mTLS client certificate and its key) or neither');
+  }
+  for (const name of ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'] as const) {
+    const path = values[name];
+    if (path !== undefined && !existsSync(path)) problems.push(`${name}: no file at ${path}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicBaseUrl = values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`;
@@ -151,6 +174,11 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
       address: values.TEMPORAL_ADDRESS,
       namespace: values.TEMPORAL_NAMESPACE,
       taskQueue: values.TEMPORAL_TASK_QUEUE,
+      apiKey: values.TEMPORAL_API_KEY,
+      tlsClientCert:
+        values.TEMPORAL_TLS_CERT_PATH && values.TEMPORAL_TLS_KEY_PATH
+          ? { certPath: values.TEMPORAL_TLS_CERT_PATH, keyPath: values.TEMPORAL_TLS_KEY_PATH }
+          : undefined,
       cliPath: values.TEMPORAL_CLI_PATH,
       testServerPath: values.TEMPORAL_TEST_SERVER_PATH,
     },

@@ -16,10 +16,11 @@ import { createLogger } from '../../../shared/logger.js';
 import { buildActivityDeps } from '../../../worker/activity-deps.js';
 import { createSyncWorker } from '../../../worker/create-worker.js';
 import { roundTripActivities } from './roundtrip/activities.js';
+import { temporalConnectionOptions } from '../../../shared/temporal-connection.js';
 
 const config = loadConfig('worker');
 const logger = createLogger({ level: config.logLevel, name: 'bench-worker' });
-const connection = await NativeConnection.connect({ address: config.temporal.address! });
+const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
 const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 
 try {

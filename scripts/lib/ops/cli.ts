@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from '../../../shared/config.js'
 import { CONNECTION_STATUSES, type ConnectionStatus } from '../../../shared/contract.js';
 import { connectionStatus, listConnections, OpsError, parseConnectionId, parseEntities, parseSince, requestResync, requestSync, type OpsContext } from './commands.js';
 import { formatList, formatReceipt, formatStatus } from './format.js';
+import { temporalConnectionOptions } from '../../../shared/temporal-connection.js';
 
 export const OPS_EXIT = {
   ok: 0,
@@ -109,7 +110,7 @@ class Resources {
 
   async context(): Promise<OpsContext> {
     const { db } = await this.databaseOnly();
-    this.connection ??= await Connection.connect({ address: this.config.temporal.address!, connectTimeout: 5_000 });
+    this.connection ??= await Connection.connect({ ...temporalConnectionOptions(this.config.temporal), connectTimeout: 5_000 });
     return { db, client: new Client({ connection: this.connection, namespace: this.config.temporal.namespace }) };
   }
 

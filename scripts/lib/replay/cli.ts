@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../../../shared/config.js';
 import { PROJECT_ROOT } from '../temporal-binaries.js';
 import { bundleWorkflows, replayHistories, type HistorySource, type ReplayResult } from './replay.js';
 import { fetchHistories, readHistoryFiles, type UnreadableInput } from './sources.js';
+import { temporalConnectionOptions } from '../../../shared/temporal-connection.js';
 
 export const REPLAY_EXIT = {
   /** Every history replayed deterministically. */
@@ -87,7 +88,7 @@ async function connect(options: { address?: string | undefined; namespace?: stri
   const config = loadConfig('start', env);
   const address = options.address ?? config.temporal.address;
   if (!address) throw new UsageError('histories from the server need TEMPORAL_ADDRESS (host:port) or --address; `npm start` serves Temporal on 127.0.0.1:7233');
-  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+  const connection = await Connection.connect({ ...temporalConnectionOptions({ ...config.temporal, address }), connectTimeout: 5_000 });
   return { client: new Client({ connection, namespace: options.namespace ?? config.temporal.namespace }), connection };
 }
 

@@ -14,6 +14,7 @@ import { createIntuitOAuth } from '../../../quickbooks/oauth.js';
 import type { Config } from '../../../shared/config.js';
 import type { Logger } from '../../../shared/logger.js';
 import { createTokenSealer } from '../../../shared/seal.js';
+import { temporalConnectionOptions } from '../../../shared/temporal-connection.js';
 
 /** In-flight requests get this long once the server stops accepting new ones. */
 const CLOSE_GRACE_MS = 5_000;
@@ -34,7 +35,7 @@ export function createMetricsRegistry(): Registry {
 
 export async function startApiServer(options: { config: Config; db: Database; logger: Logger; metricsRegistry?: Registry }): Promise<RunningApi> {
   const { config, logger } = options;
-  const temporalConnection = await Connection.connect({ address: config.temporal.address! });
+  const temporalConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const registry = options.metricsRegistry ?? createMetricsRegistry();
   const app = createApp({
     db: options.db,

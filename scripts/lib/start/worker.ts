@@ -10,6 +10,7 @@ import type { Config } from '../../../shared/config.js';
 import type { Logger } from '../../../shared/logger.js';
 import { buildActivityDeps } from '../../../worker/activity-deps.js';
 import { createSyncWorker } from '../../../worker/create-worker.js';
+import { temporalConnectionOptions } from '../../../shared/temporal-connection.js';
 
 export interface RunningWorker {
   /** Stops polling, lets in-flight activities finish (the drain), then closes the connection. */
@@ -27,7 +28,7 @@ export async function startWorker(options: {
   metricsRegistry: Registry;
 }): Promise<RunningWorker> {
   const { config, logger } = options;
-  const connection = await NativeConnection.connect({ address: config.temporal.address! });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {
     const worker = await createSyncWorker({
       connection,
