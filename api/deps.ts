@@ -32,8 +32,8 @@ export interface AppConfig {
   syncIntervalMs: number;
   /** Where a browser lands after authorizing, e.g. `/` (the dashboard). */
   dashboardPath: string;
-  /** Take the client IP from X-Forwarded-For (only behind a proxy we run). Default false. */
-  trustProxy?: boolean;
+  /** Reverse proxies we run in front of the API; the client IP is then the one the outermost appended to X-Forwarded-For. Default 0 (header ignored). */
+  trustedProxyHops?: number;
   rateLimits?: Partial<PublicRateLimits>;
 }
 

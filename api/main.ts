@@ -37,6 +37,7 @@ const app = createApp({
     webhookVerifierToken: config.intuit.webhookVerifierToken,
     syncIntervalMs: config.syncIntervalMs,
     dashboardPath: '/',
+    trustedProxyHops: config.trustedProxyHops,
   },
   logger,
   metricsRegistry: registry,

@@ -41,7 +41,7 @@ export function resolveServices(deps: AppDeps): AppServices {
       webhookVerifierToken: deps.config.webhookVerifierToken,
       syncIntervalMs: deps.config.syncIntervalMs,
       dashboardPath: deps.config.dashboardPath,
-      trustProxy: deps.config.trustProxy ?? false,
+      trustedProxyHops: deps.config.trustedProxyHops ?? 0,
       rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.config.rateLimits },
       publicOrigin: publicUrl.origin,
       secureCookies: publicUrl.protocol === 'https:',

@@ -45,6 +45,7 @@ const schema = z.object({
   TEMPORAL_CLI_PATH: optional(z.string()),
   TEMPORAL_TEST_SERVER_PATH: optional(z.string()),
   PORT: optional(port).default(3000),
+  TRUST_PROXY_HOPS: optional(z.coerce.number().int().min(0).max(10)).default(0),
   WORKER_METRICS_PORT: optional(port).default(9464),
   PUBLIC_BASE_URL: optional(url),
   INTUIT_CLIENT_ID: optional(z.string().min(1)),
@@ -99,6 +100,8 @@ export interface Config {
   pgliteDataDir: string | undefined;
   temporal: TemporalConfig;
   port: number;
+  /** How many reverse proxies we run in front of the API (each appends to X-Forwarded-For); 0 ignores that header. */
+  trustedProxyHops: number;
   /** `npm run worker`: the port of its own Prometheus endpoint, GET /metrics (default 9464). */
   workerMetricsPort: number;
   publicBaseUrl: string;
@@ -183,6 +186,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
       testServerPath: values.TEMPORAL_TEST_SERVER_PATH,
     },
     port: values.PORT,
+    trustedProxyHops: values.TRUST_PROXY_HOPS,
     workerMetricsPort: values.WORKER_METRICS_PORT,
     publicBaseUrl,
     intuit: {

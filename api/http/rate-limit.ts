@@ -13,7 +13,7 @@ const MAX_TRACKED_CLIENTS = 50_000;
 export interface RateLimitOptions {
   /** Requests allowed per client per minute. */
   limit: number;
-  trustProxy: boolean;
+  trustedProxyHops: number;
   clock: () => Date;
 }
 
@@ -27,7 +27,7 @@ export function rateLimitPerClient(options: RateLimitOptions): MiddlewareHandler
 
   return async (c, next) => {
     const now = options.clock().getTime();
-    const key = clientIp(c, options.trustProxy);
+    const key = clientIp(c, options.trustedProxyHops);
     let window = windows.get(key);
     if (!window || now - window.startedAt >= WINDOW_MS) {
       if (!window && windows.size >= MAX_TRACKED_CLIENTS) forget(now);

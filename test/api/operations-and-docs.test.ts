@@ -11,7 +11,7 @@ interface OpenApiDocument {
 describe('operations endpoints, the OpenAPI document and rate limits', () => {
   let h: ApiHarness;
   beforeAll(async () => {
-    h = await createApiHarness({ rateLimits: { oauthCallback: 3, intuitAppUrls: 2, session: 2 }, trustProxy: true });
+    h = await createApiHarness({ rateLimits: { oauthCallback: 3, intuitAppUrls: 2, session: 2 }, trustedProxyHops: 1 });
   });
   afterAll(async () => h?.close());
 

@@ -89,7 +89,7 @@ describe('rate limits of the public endpoints', () => {
   const LIMIT = 3;
 
   beforeAll(async () => {
-    h = await createApiHarness({ trustProxy: true, rateLimits: { oauthCallback: LIMIT, webhooks: LIMIT, intuitAppUrls: LIMIT, session: LIMIT } });
+    h = await createApiHarness({ trustedProxyHops: 1, rateLimits: { oauthCallback: LIMIT, webhooks: LIMIT, intuitAppUrls: LIMIT, session: LIMIT } });
   });
   afterAll(async () => h?.close());
 
@@ -115,13 +115,23 @@ describe('rate limits of the public endpoints', () => {
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     expect((await send('203.0.113.250')).status).not.toBe(429);
   });
+
+  it('behind one proxy, believes only the address that proxy appended: a client-written X-Forwarded-For prefix buys nothing', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 2; i++) {
+      const forwarded = `192.0.2.${i + 1}, 198.51.100.222`;
+      statuses.push((await h.request('/oauth/quickbooks/callback?state=x', { headers: { 'x-forwarded-for': forwarded, accept: 'application/json' } })).status);
+    }
+    expect(statuses.slice(0, LIMIT)).not.toContain(429);
+    expect(statuses.slice(LIMIT)).toEqual([429, 429]);
+  });
 });
 
 describe('rate limits without a trusted proxy', () => {
   let h: ApiHarness;
 
   beforeAll(async () => {
-    h = await createApiHarness({ trustProxy: false, rateLimits: { oauthCallback: 2 } });
+    h = await createApiHarness({ trustedProxyHops: 0, rateLimits: { oauthCallback: 2 } });
   });
   afterAll(async () => h?.close());
 

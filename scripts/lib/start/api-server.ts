@@ -55,6 +55,7 @@ export async function startApiServer(options: { config: Config; db: Database; lo
       webhookVerifierToken: config.intuit.webhookVerifierToken,
       syncIntervalMs: config.syncIntervalMs,
       dashboardPath: '/',
+      trustedProxyHops: config.trustedProxyHops,
     },
     logger,
     metricsRegistry: registry,

@@ -24,7 +24,7 @@ export interface HarnessOptions {
   /** The simulator's base URL; without it Intuit endpoints point nowhere (fine for tests that never exchange a code). */
   simulatorUrl?: string;
   rateLimits?: Partial<PublicRateLimits>;
-  trustProxy?: boolean;
+  trustedProxyHops?: number;
   clock?: () => Date;
   /** Temporal task queue the API starts workflows on (default: the file's own). */
   taskQueue?: string;
@@ -78,7 +78,7 @@ export async function createApiHarness(options: HarnessOptions = {}): Promise<Ap
       webhookVerifierToken: 'webhookVerifierToken' in options ? options.webhookVerifierToken : WEBHOOK_VERIFIER_TOKEN,
       syncIntervalMs: 60_000,
       dashboardPath: '/',
-      trustProxy: options.trustProxy ?? false,
+      trustedProxyHops: options.trustedProxyHops ?? 0,
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     },
     logger,
