@@ -15,6 +15,11 @@ COPY package.json package-lock.json .npmrc ./
 # per-platform packages), and it keeps install-time telemetry and downloads out of the build.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# Our fixes to dependencies (patches/*.patch, see patches/README.md), which `npm ci` applies through
+# the postinstall script everywhere else.
+COPY patches ./patches
+RUN --mount=type=cache,target=/root/.npm \
+    npx --yes patch-package@8.0.1 --error-on-fail
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
