@@ -8,14 +8,15 @@ import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { createTokenSealer } from '../shared/seal.js';
 import { createApp } from './app.js';
-import { temporalConnectionOptions } from '../shared/temporal-connection.js';
+import { connectWithRetry, temporalConnectionOptions } from '../shared/temporal-connection.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = loadConfig('api');
 const logger = createLogger({ level: config.logLevel, name: 'api' });
 const database = await openDatabase({ url: config.databaseUrl });
-const temporalConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
+const temporalOptions = temporalConnectionOptions(config.temporal);
+const temporalConnection = await connectWithRetry(() => Connection.connect(temporalOptions), { address: temporalOptions.address, logger });
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 

@@ -28,3 +28,26 @@ export function temporalConnectionOptions(temporal: Pick<TemporalConfig, 'addres
   }
   return options;
 }
+
+/**
+ * Connects, retrying with capped backoff while Temporal is unreachable (a server restarting, a
+ * deployment starting every service at once) instead of exiting on the first refusal. Gives up after
+ * `giveUpAfterMs` so that a wrong address still fails the process visibly.
+ */
+export async function connectWithRetry<T>(
+  connect: () => Promise<T>,
+  options: { address: string; logger: { warn: (details: object, message: string) => void }; giveUpAfterMs?: number; sleep?: (ms: number) => Promise<void> },
+): Promise<T> {
+  const giveUpAt = Date.now() + (options.giveUpAfterMs ?? 5 * 60_000);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect();
+    } catch (error) {
+      const delayMs = Math.min(10_000, 250 * 2 ** (attempt - 1));
+      if (Date.now() + delayMs > giveUpAt) throw error;
+      options.logger.warn({ address: options.address, attempt, retryInMs: delayMs, err: (error as Error).message }, 'Temporal is unreachable; retrying');
+      await sleep(delayMs);
+    }
+  }
+}

@@ -7,12 +7,13 @@ import { createLogger } from '../shared/logger.js';
 import { buildActivityDeps } from './activity-deps.js';
 import { createSyncWorker } from './create-worker.js';
 import { serveMetrics } from './metrics-server.js';
-import { temporalConnectionOptions } from '../shared/temporal-connection.js';
+import { connectWithRetry, temporalConnectionOptions } from '../shared/temporal-connection.js';
 
 const config = loadConfig('worker');
 const logger = createLogger({ level: config.logLevel, name: 'worker' });
 const database = await openDatabase({ url: config.databaseUrl });
-const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+const temporalOptions = temporalConnectionOptions(config.temporal);
+const connection = await connectWithRetry(() => NativeConnection.connect(temporalOptions), { address: temporalOptions.address, logger });
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const metricsServer = await serveMetrics({ registry, port: config.workerMetricsPort, logger });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/config.js';
-import { temporalConnectionOptions } from '../../shared/temporal-connection.js';
+import { connectWithRetry, temporalConnectionOptions } from '../../shared/temporal-connection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'temporal-tls-'));
 const certPath = join(dir, 'client.pem');
@@ -38,5 +38,36 @@ describe('connecting to Temporal', () => {
     expect(() => temporalOf({ TEMPORAL_TLS_CERT_PATH: certPath })).toThrow(/TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both/);
     expect(() => temporalOf({ TEMPORAL_TLS_CERT_PATH: certPath, TEMPORAL_TLS_KEY_PATH: join(dir, 'missing.key') })).toThrow(ConfigError);
     expect(() => temporalOf({ TEMPORAL_TLS_CERT_PATH: certPath, TEMPORAL_TLS_KEY_PATH: join(dir, 'missing.key') })).toThrow(/TEMPORAL_TLS_KEY_PATH: no file at/);
+  });
+});
+
+describe('connecting while Temporal is unreachable', () => {
+  const quiet = { warn: () => {} };
+  const noWait = async () => {};
+
+  it('retries until the server answers', async () => {
+    let attempts = 0;
+    const connection = await connectWithRetry(
+      async () => {
+        attempts += 1;
+        if (attempts < 4) throw new Error('tcp connect error: Connection refused');
+        return 'connected';
+      },
+      { address: 'temporal:7233', logger: quiet, sleep: noWait },
+    );
+    expect(connection).toBe('connected');
+    expect(attempts).toBe(4);
+  });
+
+  it('gives up with the last error once the deadline has passed, so a wrong address still fails loudly', async () => {
+    let attempts = 0;
+    const failing = connectWithRetry(
+      async () => {
+        attempts += 1;
+        throw new Error(`refused #${attempts}`);
+      },
+      { address: 'nowhere:7233', logger: quiet, sleep: noWait, giveUpAfterMs: 0 },
+    );
+    await expect(failing).rejects.toThrow('refused #1');
   });
 });
