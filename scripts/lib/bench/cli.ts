@@ -43,7 +43,7 @@ export const BENCHMARKS: Benchmark[] = [
 ];
 
 const USAGE = `usage: npm run bench -- [--only NAME[,NAME…]] [--quick] [--profile] [--fleet-connections N] [--fleet-interval 15m]
-                        [--parked-connections N] [--backfill-records N] [--throttled-records N] [--throttled-limits 490,500]
+                        [--parked-connections N] [--backfill-records N] [--throttled-records N] [--throttled-limits 450,500]
                         [--worker-max-cached N] [--worker-heap-mb N]
   benchmarks: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')} (or any figure name)
   --quick     small sizes (minutes, not an hour); the figures are then indicative only
