@@ -13,6 +13,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -32,6 +33,7 @@ import {
   statusQuery,
   syncNowSignal,
   tokenCalls,
+  tokenStorage,
   tokensIssuedSignal,
 } from './definitions.js';
 import { addCounts, errorView, failureType, initialState, newPass, remainingEntities, rewindPass, statusView } from './state.js';
@@ -145,8 +147,10 @@ class ConnectionSync {
       log.warn('tokens for another QuickBooks company refused', { connectionId: this.connectionId, expected: this.state.realmId, received: tokens.realmId });
       return;
     }
+    // Histories recorded before this patch stored tokens with a (remote) activity; they replay that way.
+    const store = patched('accept-tokens-as-local-activity') ? tokenStorage : tokenCalls;
     try {
-      this.state.tokenTimes = await tokenCalls.acceptTokens.executeWithOptions({ summary: `store new tokens for QuickBooks company ${tokens.realmId}` }, [
+      this.state.tokenTimes = await store.acceptTokens.executeWithOptions({ summary: `store new tokens for QuickBooks company ${tokens.realmId}` }, [
         { connectionId: this.connectionId, realmId: tokens.realmId, sealedTokens: tokens.sealedTokens },
       ]);
     } catch (error) {

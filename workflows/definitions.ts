@@ -97,7 +97,21 @@ export const incrementalPulls = proxyLocalActivities<Activities>({
   retry: QUICKBOOKS_RETRY,
 });
 
-/** Token endpoint calls (accept, refresh, revoke): seconds at Intuit, a few careful retries. */
+/**
+ * Storing the tokens an OAuth callback delivered: one transaction in our database, no call to Intuit.
+ * As a local activity it runs inside the workflow task that received `tokensIssued`, so a re-authorized
+ * connection reaches its first QuickBooks request without an activity-task round trip through the
+ * server. Retried without limit like our other database writes: an outage must delay a merchant's
+ * re-authorization, never drop it. What no retry fixes (another company, unreadable seal, a removed
+ * connection) fails at once.
+ */
+export const tokenStorage = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NOT_WORTH_RETRYING },
+});
+
+/** Token endpoint calls (refresh, revoke; accept in histories from before the local-activity patch): seconds at Intuit, a few careful retries. */
 export const tokenCalls = proxyActivities<Activities>({
   startToCloseTimeout: '45 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NOT_WORTH_RETRYING },
