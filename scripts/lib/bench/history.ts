@@ -108,3 +108,18 @@ export function activityResults<T>(events: readonly HistoryEvent[], type: string
   }
   return results;
 }
+
+/** When each local activity of `type` completed, by the worker's clock (from its marker's data; the marker itself is written with the workflow task). */
+export function localActivityCompletions(events: readonly HistoryEvent[], type: string): { markerEventId: number; completedMs: number }[] {
+  const completions: { markerEventId: number; completedMs: number }[] = [];
+  for (const event of events) {
+    if (eventTypeName(event) !== 'EVENT_TYPE_MARKER_RECORDED') continue;
+    const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+    if (!data) continue;
+    const text = typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : Buffer.from(data).toString('utf8');
+    const marker = JSON.parse(text) as { activity_type?: string; complete_time?: { seconds: number | string; nanos?: number } };
+    if (marker.activity_type !== type || !marker.complete_time) continue;
+    completions.push({ markerEventId: eventId(event), completedMs: Number(marker.complete_time.seconds) * 1000 + (marker.complete_time.nanos ?? 0) / 1e6 });
+  }
+  return completions;
+}

@@ -18,7 +18,7 @@ import { workflowIdForConnection } from '../../../shared/contract.js';
 import { retryUntil, sleep, waitFor } from '../chaos/retry.js';
 import { startBenchStack } from './bench-stack.js';
 import type { BenchContext, BenchmarkResult, Target } from './figures.js';
-import { eventTimeMs, eventTypeName, historiesOf } from './history.js';
+import { eventId, eventTimeMs, eventTypeName, historiesOf, localActivityCompletions } from './history.js';
 import { profileFlags } from './profiles.js';
 import { pingSignal, signalRoundTripWorkflow, stopSignal } from './roundtrip/workflow.js';
 import { describeSamples, quantile, round } from './stats.js';
@@ -32,10 +32,11 @@ interface Phases {
   callbackMs: number;
   /** From the callback call to the tokensIssued signal in history. */
   toSignalMs: number;
-  /** From the signal to the acceptTokens activity starting (a workflow task, the activity's dispatch). */
+  /** From the signal to the workflow task that handles it starting on the worker. */
   toAcceptMs: number;
+  /** From that task starting to the acceptTokens local activity completing (unseal, one transaction). */
   acceptMs: number;
-  /** From acceptTokens completing to the QuickBooks request (a workflow task, the local activity). */
+  /** From acceptTokens completing to the QuickBooks request (the incremental pull's local activity, same task). */
   toRequestMs: number;
 }
 
@@ -106,17 +107,18 @@ export async function resumeBenchmark(context: BenchContext): Promise<BenchmarkR
       const runs = await retryUntil('reading the history', () => historiesOf(stack.client, workflowIdForConnection(connectionId)), { timeoutMs: 10_000 });
       const events = runs.flatMap((run) => run.events).filter((event) => eventTimeMs(event) >= startedAt);
       const signal = events.find((event) => eventTypeName(event) === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED' && event.workflowExecutionSignaledEventAttributes?.signalName === 'tokensIssued');
-      const scheduled = events.find((event) => eventTypeName(event) === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED' && event.activityTaskScheduledEventAttributes?.activityType?.name === 'acceptTokens');
-      if (!signal || !scheduled) return undefined;
-      const started = events.find((event) => eventTypeName(event) === 'EVENT_TYPE_ACTIVITY_TASK_STARTED' && Number(event.activityTaskStartedEventAttributes?.scheduledEventId) === Number(scheduled.eventId));
-      const completed = events.find((event) => eventTypeName(event) === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' && Number(event.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(scheduled.eventId));
-      if (!started || !completed) return undefined;
+      if (!signal) return undefined;
+      // acceptTokens runs as a local activity in the workflow task that took the signal (an activity in
+      // histories from before the accept-tokens-as-local-activity patch).
+      const taskStarted = events.find((event) => eventTypeName(event) === 'EVENT_TYPE_WORKFLOW_TASK_STARTED' && eventId(event) > eventId(signal));
+      const accepted = localActivityCompletions(events, 'acceptTokens').find((completion) => completion.markerEventId > eventId(signal));
+      if (!taskStarted || !accepted) return undefined;
       return {
         callbackMs,
         toSignalMs: eventTimeMs(signal) - startedAt,
-        toAcceptMs: eventTimeMs(started) - eventTimeMs(signal),
-        acceptMs: eventTimeMs(completed) - eventTimeMs(started),
-        toRequestMs: requestAt - eventTimeMs(completed),
+        toAcceptMs: eventTimeMs(taskStarted) - eventTimeMs(signal),
+        acceptMs: accepted.completedMs - eventTimeMs(taskStarted),
+        toRequestMs: requestAt - accepted.completedMs,
       };
     };
 
@@ -149,8 +151,8 @@ export async function resumeBenchmark(context: BenchContext): Promise<BenchmarkR
         `${iterations} re-authorizations over ${connectionCount} parked connections (tiny companies; a sync interval of an hour, so nothing else runs): ${describeSamples(latencies, ' ms')}.`,
         `bare signal → activity → HTTP round trip, interleaved: ${describeSamples(roundTrips, ' ms')}.`,
         `where a resume's time goes (from history event times): the callback itself (code exchange at QuickBooks + signal-with-start) ${phase((p) => p.callbackMs)}; ` +
-          `callback start → tokensIssued in history ${phase((p) => p.toSignalMs)}; signal → acceptTokens started (workflow task + activity dispatch) ${phase((p) => p.toAcceptMs)}; ` +
-          `acceptTokens (unseal, one transaction) ${phase((p) => p.acceptMs)}; acceptTokens completed → QuickBooks request (workflow task + local activity) ${phase((p) => p.toRequestMs)}.`,
+          `callback start → tokensIssued in history ${phase((p) => p.toSignalMs)}; signal → workflow task started ${phase((p) => p.toAcceptMs)}; ` +
+          `task started → acceptTokens (local activity: unseal, one transaction) completed ${phase((p) => p.acceptMs)}; acceptTokens completed → QuickBooks request (pull's local activity, same task) ${phase((p) => p.toRequestMs)}.`,
       ],
       details: { latencies, roundTrips, phases },
     };
