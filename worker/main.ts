@@ -23,8 +23,9 @@ try {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: buildActivityDeps(config, database.db, logger, { metricsRegistry: registry }),
+    tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
   });
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: config.workerMaxCachedWorkflows }, 'worker running');
   // The Temporal runtime stops the worker gracefully on SIGINT/SIGTERM; run() resolves once drained.
   await worker.run();
 } finally {

@@ -25,12 +25,12 @@ export const below = (maximum: number, unit = ''): Target => ({ text: `< ${maxim
 export const atMost = (maximum: number, unit = ''): Target => ({ text: `≤ ${maximum}${unit}`, met: (value) => value <= maximum });
 export const exactly = (expected: number): Target => ({ text: `= ${expected}`, met: (value) => value === expected });
 
-/** The worker a fleet benchmark runs: the production one, or the bench worker with a cache size; and its heap. */
+/** The worker a fleet benchmark runs: the production one (with --worker-max-cached as its WORKER_MAX_CACHED_WORKFLOWS), and its heap. */
 export function fleetWorker(context: BenchContext): { entry?: string; env?: Record<string, string>; nodeFlags: string[] } {
   const cached = context.options.workerMaxCached;
   const heap = context.options.workerHeapMb;
   return {
-    ...(cached ? { entry: 'scripts/lib/bench/bench-worker.ts', env: { BENCH_MAX_CACHED_WORKFLOWS: String(cached) } } : {}),
+    ...(cached ? { env: { WORKER_MAX_CACHED_WORKFLOWS: String(cached) } } : {}),
     nodeFlags: heap ? [`--max-old-space-size=${heap}`] : [],
   };
 }
@@ -51,8 +51,8 @@ export interface BenchOptions {
   /** Parked fleet: connections (default 5,000; --quick 500). */
   parkedConnections?: number;
   /**
-   * Fleet and parked fleet: run the worker with this `maxCachedWorkflows` (scripts/lib/bench/bench-worker.ts,
-   * createSyncWorker's `tuning`) instead of the SDK's default (about 600 per GiB of heap: 2,310 here).
+   * Fleet and parked fleet: run the worker with this `maxCachedWorkflows` (its WORKER_MAX_CACHED_WORKFLOWS)
+   * instead of the product's default (DEFAULT_WORKER_MAX_CACHED_WORKFLOWS).
    */
   workerMaxCached?: number;
   /** Fleet and parked fleet: the worker's V8 heap limit (`--max-old-space-size`); the SDK sizes its cache from it. */

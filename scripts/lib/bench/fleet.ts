@@ -23,7 +23,8 @@ import { workflowIdForConnection } from '../../../shared/contract.js';
 import { sleep } from '../chaos/retry.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
 import { below, fleetWorker, type BenchContext, type BenchmarkResult } from './figures.js';
-import { cpuSeconds, defaultMaxCachedWorkflows, RssSampler, rssMbOf } from './proc.js';
+import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../../shared/config.js';
+import { cpuSeconds, RssSampler, rssMbOf } from './proc.js';
 import { eventTimeMs, eventTypeName, historiesOf } from './history.js';
 import { profileFlags } from './profiles.js';
 import { RequestCollector } from './request-log.js';
@@ -117,7 +118,7 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
         { name: 'fleet_connections', value: count },
         { name: 'fleet_cycle_lag_s_p99', value: round(lagP99, 2), target: below(60, ' s') },
         { name: 'worker_rss_mb', value: round(windowPeak), target: below(1024, ' MiB') },
-        { name: 'fleet_worker_max_cached_workflows', value: context.options.workerMaxCached ?? defaultMaxCachedWorkflows(context.options.workerHeapMb) },
+        { name: 'fleet_worker_max_cached_workflows', value: context.options.workerMaxCached ?? DEFAULT_WORKER_MAX_CACHED_WORKFLOWS },
       ],
       notes: [
         `${count} connections at a ${round(intervalMs / 60_000, 2)}-minute interval (${round(count / (intervalMs / 1000), 2)} cycles/s in the steady state), connected over ${round((windowStart - connectStart) / 1000)} s ` +

@@ -16,7 +16,7 @@ import { fleetWorker, type BenchContext, type BenchmarkResult } from './figures.
 import { RssSampler } from './proc.js';
 import { profileFlags } from './profiles.js';
 import { median, round } from './stats.js';
-import { defaultMaxCachedWorkflows } from './proc.js';
+import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../../shared/config.js';
 
 const CONNECT_CONCURRENCY = 8;
 
@@ -72,7 +72,7 @@ export async function parkedFleetBenchmark(context: BenchContext): Promise<Bench
     return {
       figures: [
         { name: 'parked_worker_rss_mb', value: round(steady) },
-        { name: 'parked_worker_max_cached_workflows', value: context.options.workerMaxCached ?? defaultMaxCachedWorkflows(context.options.workerHeapMb) },
+        { name: 'parked_worker_max_cached_workflows', value: context.options.workerMaxCached ?? DEFAULT_WORKER_MAX_CACHED_WORKFLOWS },
         { name: 'parked_worker_rss_mb_after_restart', value: round(restartedRss) },
       ],
       notes: [

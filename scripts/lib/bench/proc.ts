@@ -1,6 +1,5 @@
 /** What /proc says about a process: CPU seconds used so far, and memory samples over time. */
 import { readFileSync } from 'node:fs';
-import { getHeapStatistics } from 'node:v8';
 import type { ManagedProcess } from '../chaos/node-process.js';
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -62,11 +61,3 @@ export class RssSampler {
   }
 }
 
-/**
- * The Temporal SDK's default `maxCachedWorkflows` for a worker with this heap limit (default: Node's
- * default heap on this machine, which the worker processes get too): max((heap MiB − 200) × 600 / 1024,
- * 10) with reuseV8Context (worker-options.ts).
- */
-export function defaultMaxCachedWorkflows(heapMiB = getHeapStatistics().heap_size_limit / 2 ** 20): number {
-  return Math.max(Math.floor(((heapMiB - 200) * 600) / 1024), 10);
-}

@@ -36,6 +36,7 @@ export async function startWorker(options: {
       taskQueue: config.temporal.taskQueue,
       deps: buildActivityDeps(config, options.db, logger, { metricsRegistry: options.metricsRegistry }),
       workflowBundle: options.bundle,
+      tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
     });
     let stopping = false;
     const running = worker.run().then(
