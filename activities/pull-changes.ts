@@ -81,9 +81,11 @@ export function createPullChanges(deps: ActivityDeps) {
     return withFailureContext({ connectionId, operation: `pull changes since ${input.changedSince}` }, () => whileHeartbeating(async () => {
       if (now().getTime() - Date.parse(input.changedSince) > CDC_WINDOW_MS) return { outcome: 'outside_cdc_window', qboRequests: 0 };
       const startedAt = now();
-      if (input.syncRun) await startSyncRun(db, { ...input.syncRun, connectionId, startedAt });
-
-      const { accessToken, realmId } = await readAccessToken(deps, connectionId);
+      // The audit row and the token read are independent; both finish before QuickBooks is asked.
+      const [, { accessToken, realmId }] = await Promise.all([
+        input.syncRun ? startSyncRun(db, { ...input.syncRun, connectionId, startedAt }) : undefined,
+        readAccessToken(deps, connectionId),
+      ]);
       const counts: EntityCounts = {};
       const overflowEntities: QuickBooksEntity[] = [];
       let qboRequests = 1;
