@@ -16,7 +16,7 @@ export interface SyncWorkerOptions {
   deps: ActivityDeps;
   /** A pre-built bundle (tests build one per run); without it the worker bundles workflows/ itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** Overrides for sizing (the fleet benchmark tunes the cache). */
+  /** Sizing: `npm run worker` and `npm start` set the cache from WORKER_MAX_CACHED_WORKFLOWS. */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions'>;
 }
 

@@ -56,7 +56,7 @@ export async function resumeBenchmark(context: BenchContext): Promise<BenchmarkR
   try {
     await Promise.all([
       stack.startWorker({ label: 'worker', nodeFlags: profileFlags(context, 'resume-worker') }),
-      stack.startWorker({ label: 'roundtrip-worker', entry: 'scripts/lib/bench/bench-worker.ts', env: { BENCH_ROUNDTRIP_TASK_QUEUE: roundTripQueue } }),
+      stack.startWorker({ label: 'roundtrip-worker', entry: 'scripts/lib/bench/roundtrip-worker.ts', env: { BENCH_ROUNDTRIP_TASK_QUEUE: roundTripQueue } }),
     ]);
     const merchant = await stack.createApiMerchant();
     const connections: { id: string; realmId: string }[] = [];
