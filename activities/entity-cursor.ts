@@ -12,7 +12,7 @@
  * absorbs that many concurrent updates within the second, and relies on the newer-wins upsert for the
  * re-read ones.
  */
-import type { EntityCursor } from '../workflows/types.js';
+import type { EntityCursor } from '../shared/workflow-payloads.js';
 
 export const PAGE_SIZE = 1000;
 
@@ -31,10 +31,6 @@ export function overlapFor(pageSize: number): number {
 }
 /** Where a pass starts: before any QuickBooks record. */
 export const BEGINNING_OF_TIME = '1970-01-01T00:00:00.000Z';
-
-export function initialCursor(watermark: string | null = null): EntityCursor {
-  return { watermark, idsAtWatermark: [], countAtWatermark: 0, done: false, pages: 0 };
-}
 
 /** STARTPOSITION for the next page. */
 export function startPositionFor(cursor: EntityCursor, pageSize = PAGE_SIZE): number {

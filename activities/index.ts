@@ -2,12 +2,12 @@
  * Every activity of the connection workflow, built over injected dependencies. Workflows import only
  * the type (`import type { Activities }`); the worker registers the object.
  */
-import { createConnectionLifecycle } from './connection-lifecycle.js';
 import type { ActivityDeps } from './deps.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPullChanges } from './pull-changes.js';
 import { createPullEntityPage } from './pull-entity-page.js';
 import { createReconcileDeletions } from './reconcile-deletions.js';
+import { createSyncBookkeeping } from './sync-bookkeeping.js';
 import { createTokenActivities } from './tokens.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -18,7 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     pullEntityPage: createPullEntityPage(deps),
     pullChanges: createPullChanges(deps),
     reconcileDeletions: createReconcileDeletions(deps),
-    ...createConnectionLifecycle(deps),
+    ...createSyncBookkeeping(deps),
     ...createNotificationActivities(deps),
   };
 }

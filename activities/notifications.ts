@@ -1,18 +1,8 @@
 /** Notices for the merchant: written once per episode, and POSTed to the merchant's webhook URL when one is set. */
-import { eq } from 'drizzle-orm';
 import { getMerchant } from '../db/queries/merchants.js';
-import { createNotificationOnce, recordWebhookAttempt } from '../db/queries/notifications.js';
-import { notifications } from '../db/schema/index.js';
-import type { NotificationKind } from '../shared/contract.js';
+import { createNotificationOnce, getNotification, recordWebhookAttempt } from '../db/queries/notifications.js';
+import type { NotifyMerchantInput } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
-
-export interface NotifyMerchantInput {
-  connectionId: string;
-  merchantId: string;
-  kind: NotificationKind;
-  episodeKey: string;
-  message: string;
-}
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
@@ -30,7 +20,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
    * with backoff; a merchant without a webhook URL, or a notice already delivered, is a no-op.
    */
   async function deliverNotificationWebhook(input: { notificationId: string }): Promise<'delivered' | 'no_webhook' | 'already_delivered'> {
-    const [notification] = await db.select().from(notifications).where(eq(notifications.id, input.notificationId)).limit(1);
+    const notification = await getNotification(db, input.notificationId);
     if (!notification) return 'no_webhook';
     if (notification.webhookDeliveredAt) return 'already_delivered';
     const merchant = await getMerchant(db, notification.merchantId);

@@ -4,13 +4,16 @@
  * the pull asks again one entity at a time and, within an entity, moves `changedSince` forward to the
  * newest change received until an answer comes back under the cap.
  */
-import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
-import { finishSyncRun, startSyncRun } from '../db/queries/sync-runs.js';
-import { mirrorChangedSince, updateSyncProgress } from '../db/queries/connections.js';
+import { saveCheckpoint } from '../db/queries/checkpoints.js';
+import { updateSyncProgress } from '../db/queries/connections.js';
+import { upsertRecordVersions } from '../db/queries/records.js';
+import { saveSyncRun } from '../db/queries/sync-runs.js';
 import { PermanentQuickBooksError } from '../quickbooks/errors.js';
 import { normalizeRecord } from '../quickbooks/normalize.js';
 import type { CdcResult } from '../quickbooks/types.js';
+import { afterChanges } from '../shared/checkpoint.js';
 import { QUICKBOOKS_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
+import type { EntityCounts, PullChangesInput, PullChangesResult, RecordCounts } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureContext } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
@@ -24,30 +27,6 @@ export const CDC_WINDOW_MS = 29 * 24 * 3_600_000;
  */
 export const CHANGED_SINCE_OVERLAP_MS = 2 * 60_000;
 
-export interface PullChangesInput {
-  connectionId: string;
-  changedSince: string;
-  entities?: QuickBooksEntity[];
-  /** When set, the activity also writes the cycle's audit row (an idle cycle is then one activity). */
-  syncRun?: { id: string; kind: 'incremental' | 'resync'; workflowRunId: string };
-}
-
-export type EntityCounts = Partial<Record<QuickBooksEntity, UpsertOutcome>>;
-
-export type PullChangesResult =
-  | {
-      outcome: 'pulled';
-      /** Where the next incremental pull starts. */
-      nextChangedSince: string;
-      counts: EntityCounts;
-      fetched: number;
-      qboRequests: number;
-      /** Entities with more than 1,000 changes in one second: CDC cannot page them, a query pass must. */
-      overflowEntities: QuickBooksEntity[];
-      intuitTid: string | null;
-    }
-  | { outcome: 'outside_cdc_window'; qboRequests: number };
-
 function isLookbackRejection(error: unknown): boolean {
   return error instanceof PermanentQuickBooksError && error.status === 400 && /changedSince|days|lookback/i.test(error.message);
 }
@@ -59,7 +38,7 @@ export function createPullChanges(deps: ActivityDeps) {
   async function store(connectionId: string, result: CdcResult, counts: EntityCounts): Promise<number> {
     const versions = Object.entries(result.byEntity).flatMap(([entity, objects]) => (objects ?? []).map((object) => normalizeRecord(entity as QuickBooksEntity, object)));
     if (versions.length === 0) return 0;
-    const stored: [QuickBooksEntity, UpsertOutcome][] = [];
+    const stored: [QuickBooksEntity, RecordCounts][] = [];
     await db.transaction(async (tx) => {
       for (const entity of new Set(versions.map((version) => version.entity))) {
         const outcome = await upsertRecordVersions(tx, connectionId, versions.filter((version) => version.entity === entity));
@@ -79,13 +58,9 @@ export function createPullChanges(deps: ActivityDeps) {
     const { connectionId } = input;
     const entities = input.entities ?? [...QUICKBOOKS_ENTITIES];
     return withFailureContext({ connectionId, operation: `pull changes since ${input.changedSince}` }, () => whileHeartbeating(async () => {
-      if (now().getTime() - Date.parse(input.changedSince) > CDC_WINDOW_MS) return { outcome: 'outside_cdc_window', qboRequests: 0 };
-      const startedAt = now();
-      // The audit row and the token read are independent; both finish before QuickBooks is asked.
-      const [, { accessToken, realmId }] = await Promise.all([
-        input.syncRun ? startSyncRun(db, { ...input.syncRun, connectionId, startedAt }) : undefined,
-        readAccessToken(deps, connectionId),
-      ]);
+      if (now().getTime() - Date.parse(input.changedSince) > CDC_WINDOW_MS) return { beyondCdcWindow: true, qboRequests: 0 };
+      const startedAt = input.syncRun?.startedAt ? new Date(input.syncRun.startedAt) : now();
+      const { accessToken, realmId } = await readAccessToken(deps, connectionId);
       const counts: EntityCounts = {};
       const overflowEntities: QuickBooksEntity[] = [];
       let qboRequests = 1;
@@ -94,7 +69,7 @@ export function createPullChanges(deps: ActivityDeps) {
         first = await api.cdc({ realmId, accessToken, entities, changedSince: input.changedSince });
       } catch (error) {
         // Our clock and QuickBooks' can disagree (or the simulator's was moved): trust Intuit's verdict.
-        if (isLookbackRejection(error)) return { outcome: 'outside_cdc_window', qboRequests };
+        if (isLookbackRejection(error)) return { beyondCdcWindow: true, qboRequests };
         throw error;
       }
       let fetched = 0;
@@ -121,17 +96,16 @@ export function createPullChanges(deps: ActivityDeps) {
       const nextChangedSince = new Date(Math.max(Date.parse(input.changedSince), Date.parse(first.serverTime) - CHANGED_SINCE_OVERLAP_MS)).toISOString();
       const finishedAt = now();
       await db.transaction(async (tx) => {
-        if (input.syncRun) {
-          await finishSyncRun(tx, { id: input.syncRun.id, outcome: 'succeeded', counts, qboRequests, intuitTid: first.intuitTid ?? null, finishedAt });
-        }
+        // The cycle's audit row is written once, here, with the changes it describes.
+        if (input.syncRun) await saveSyncRun(tx, { ...input.syncRun, connectionId, startedAt, outcome: 'succeeded', counts, qboRequests, finishedAt });
         await updateSyncProgress(tx, connectionId, { lastSyncedAt: finishedAt, lastError: null, phase: 'idle' });
         // The mirrored checkpoint follows, so a workflow started afresh resumes CDC from here. Not when some
         // entities overflowed: the workflow catches those up from the old position first.
-        if (overflowEntities.length === 0) await mirrorChangedSince(tx, connectionId, nextChangedSince);
+        if (overflowEntities.length === 0) await saveCheckpoint(tx, connectionId, afterChanges({ pass: null, changedSince: input.changedSince }, nextChangedSince));
       });
       if (input.syncRun) deps.metrics?.syncCycles.inc({ kind: input.syncRun.kind, outcome: 'succeeded' });
       logger.debug({ connectionId, fetched, qboRequests, overflowEntities }, 'changes pulled');
-      return { outcome: 'pulled', nextChangedSince, counts, fetched, qboRequests, overflowEntities, intuitTid: first.intuitTid ?? null };
+      return { nextChangedSince, counts, fetched, qboRequests, overflowEntities, intuitTid: first.intuitTid ?? null };
     }));
   };
 }

@@ -1,38 +1,23 @@
 /** One page of a query pass ("fetch Invoice page 12"): fetch, store, and hand back the next cursor. */
-import { eq, sql } from 'drizzle-orm';
-import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
-import { connections } from '../db/schema/index.js';
+import { saveCheckpoint } from '../db/queries/checkpoints.js';
+import { upsertRecordVersions } from '../db/queries/records.js';
 import { normalizeRecord } from '../quickbooks/normalize.js';
 import { changedSinceQuery } from '../quickbooks/queries.js';
-import type { QuickBooksEntity } from '../shared/contract.js';
-import type { EntityCursor } from '../workflows/types.js';
+import { afterPage } from '../shared/checkpoint.js';
+import type { PullEntityPageInput, PullEntityPageResult } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { advanceCursor, BEGINNING_OF_TIME, isAlreadyStored, PAGE_SIZE, startPositionFor } from './entity-cursor.js';
 import { withFailureContext } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
 import { readAccessToken } from './tokens.js';
 
-export interface PullEntityPageInput {
-  connectionId: string;
-  entity: QuickBooksEntity;
-  cursor: EntityCursor;
-  pageSize?: number;
-}
-
-export interface PullEntityPageResult {
-  cursor: EntityCursor;
-  counts: UpsertOutcome;
-  fetched: number;
-  /** QuickBooks' clock when it answered. */
-  serverTime: string;
-  intuitTid: string | null;
-}
-
 export function createPullEntityPage(deps: ActivityDeps) {
   const { db, api, logger } = deps;
 
   return async function pullEntityPage(input: PullEntityPageInput): Promise<PullEntityPageResult> {
-    const { connectionId, entity, cursor } = input;
+    const { connectionId, entity, checkpoint } = input;
+    const cursor = checkpoint.pass?.entities[entity];
+    if (!cursor) throw new Error(`no ${entity} cursor in the pass`);
     const pageSize = input.pageSize ?? PAGE_SIZE;
     return withFailureContext({ connectionId, entity, operation: `fetch ${entity} page ${cursor.pages + 1}` }, () => whileHeartbeating(async () => {
       const { accessToken, realmId } = await readAccessToken(deps, connectionId);
@@ -46,11 +31,7 @@ export function createPullEntityPage(deps: ActivityDeps) {
 
       const counts = await db.transaction(async (tx) => {
         const outcome = await upsertRecordVersions(tx, connectionId, fresh);
-        // The API and operators read the position from here; the workflow's own state stays the truth.
-        await tx
-          .update(connections)
-          .set({ checkpoint: sql`jsonb_set(coalesce(${connections.checkpoint}, '{}'::jsonb), ${`{pass,entities,${entity}}`}::text[], ${JSON.stringify(next)}::jsonb, true)` })
-          .where(eq(connections.id, connectionId));
+        await saveCheckpoint(tx, connectionId, afterPage(checkpoint, entity, next, page.serverTime));
         return outcome;
       });
       counts.skipped += versions.length - fresh.length;

@@ -4,12 +4,11 @@
  * we hold that is not among them is checked by Id once more (a concurrent change can shift a listing
  * page) before it becomes a tombstone.
  */
-import { and, eq } from 'drizzle-orm';
-import { upsertRecordVersions, type UpsertOutcome } from '../db/queries/records.js';
-import { quickbooksRecords } from '../db/schema/index.js';
+import { listLiveRecordIds, upsertRecordVersions } from '../db/queries/records.js';
 import { normalizeRecord } from '../quickbooks/normalize.js';
 import { assertEntity, stringLiteral } from '../quickbooks/queries.js';
-import { NAME_LIST_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
+import { NAME_LIST_ENTITIES } from '../shared/contract.js';
+import type { ReconcileDeletionsInput, ReconcileDeletionsResult } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureContext } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
@@ -18,15 +17,10 @@ import { readAccessToken } from './tokens.js';
 const ID_PAGE = 1000;
 const VERIFY_BATCH = 100;
 
-export interface ReconcileDeletionsInput {
-  connectionId: string;
-  entity: QuickBooksEntity;
-}
-
 export function createReconcileDeletions(deps: ActivityDeps) {
   const { db, api, logger } = deps;
 
-  return async function reconcileDeletions(input: ReconcileDeletionsInput): Promise<UpsertOutcome & { qboRequests: number }> {
+  return async function reconcileDeletions(input: ReconcileDeletionsInput): Promise<ReconcileDeletionsResult> {
     const { connectionId } = input;
     const entity = assertEntity(input.entity);
     return withFailureContext({ connectionId, entity, operation: 'reconcile deletions' }, () => whileHeartbeating(async () => {
@@ -45,11 +39,8 @@ export function createReconcileDeletions(deps: ActivityDeps) {
         if (page.records.length < ID_PAGE) break;
       }
 
-      const held = await db
-        .select({ qboId: quickbooksRecords.qboId })
-        .from(quickbooksRecords)
-        .where(and(eq(quickbooksRecords.connectionId, connectionId), eq(quickbooksRecords.entity, entity), eq(quickbooksRecords.deleted, false)));
-      const suspects = held.map((row) => row.qboId).filter((id) => !present.has(id));
+      const held = await listLiveRecordIds(db, { connectionId, entity });
+      const suspects = held.filter((id) => !present.has(id));
 
       const gone: string[] = [];
       for (let index = 0; index < suspects.length; index += VERIFY_BATCH) {

@@ -2,21 +2,14 @@
  * The only code that writes a connection's tokens after authorization. The workflow calls these one at
  * a time, so two refreshes of one connection never race (the cause of most `invalid_grant` surprises).
  */
-import { eq } from 'drizzle-orm';
-import { loadCredentials, saveCredentials, saveSealedCredentials } from '../db/queries/credentials.js';
+import { lockConnection, markConnectionActive, markDisconnected } from '../db/queries/connections.js';
+import { deleteCredentials, loadCredentials, saveCredentials, saveSealedCredentials } from '../db/queries/credentials.js';
 import { resolveNotifications } from '../db/queries/notifications.js';
-import { connections } from '../db/schema/index.js';
 import { GrantInvalidError } from '../quickbooks/errors.js';
 import type { QuickBooksTokenSet } from '../shared/tokens.js';
-import type { TokenTimes } from '../workflows/types.js';
+import type { AcceptTokensInput, TokenTimes } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { ConnectionGoneError, CredentialsMissingError, failureTypeOf, RealmMismatchError, withFailureContext } from './failures.js';
-
-export interface AcceptTokensInput {
-  connectionId: string;
-  realmId: string;
-  sealedTokens: string;
-}
 
 function timesOf(tokens: QuickBooksTokenSet): TokenTimes {
   return {
@@ -39,16 +32,13 @@ export function createTokenActivities(deps: ActivityDeps) {
       const tokens = sealer.unsealJson<QuickBooksTokenSet>(input.sealedTokens);
       if (tokens.realmId !== input.realmId) throw new RealmMismatchError(`tokens are for company ${tokens.realmId}, the signal says ${input.realmId}`);
       await db.transaction(async (tx) => {
-        const [connection] = await tx.select().from(connections).where(eq(connections.id, input.connectionId)).for('update');
+        const connection = await lockConnection(tx, input.connectionId);
         if (!connection || connection.status === 'disconnected') throw new ConnectionGoneError('the connection was removed');
         if (connection.realmId && connection.realmId !== input.realmId) {
           throw new RealmMismatchError(`re-authorization for company ${input.realmId} refused: this connection syncs company ${connection.realmId}`);
         }
         await saveSealedCredentials(tx, { connectionId: input.connectionId, sealedTokens: input.sealedTokens, sealer });
-        await tx
-          .update(connections)
-          .set({ realmId: input.realmId, status: 'active', statusReason: null, needsReauthorizationSince: null, updatedAt: new Date() })
-          .where(eq(connections.id, input.connectionId));
+        await markConnectionActive(tx, { connectionId: input.connectionId, realmId: input.realmId });
         await resolveNotifications(tx, { connectionId: input.connectionId, kinds: ['needs_reauthorization', 'reauthorization_reminder'] });
       });
       logger.info({ connectionId: input.connectionId, realmId: input.realmId }, 'tokens accepted; connection active');
@@ -91,7 +81,30 @@ export function createTokenActivities(deps: ActivityDeps) {
     });
   }
 
-  return { acceptTokens, refreshAccessToken };
+  /** The merchant removed the integration: revoke at Intuit (best effort), forget the tokens, mark it disconnected. */
+  async function disconnectConnection(input: { connectionId: string }): Promise<{ revoked: boolean }> {
+    return withFailureContext({ connectionId: input.connectionId, operation: 'disconnect' }, async () => {
+      let revoked = false;
+      const stored = await loadCredentials(db, { connectionId: input.connectionId, sealer }).catch(() => undefined);
+      if (stored) {
+        try {
+          await oauth.revoke({ token: stored.tokens.refreshToken });
+          revoked = true;
+        } catch (error) {
+          // Intuit may answer 400 for a grant that is already gone; the local disconnect goes ahead regardless.
+          logger.warn({ connectionId: input.connectionId, errorType: (error as Error).name }, 'revoking at Intuit failed; disconnecting locally anyway');
+        }
+      }
+      await db.transaction(async (tx) => {
+        await deleteCredentials(tx, input.connectionId);
+        await markDisconnected(tx, { connectionId: input.connectionId, at: new Date() });
+        await resolveNotifications(tx, { connectionId: input.connectionId, kinds: ['needs_reauthorization', 'reauthorization_reminder', 'refresh_token_expiring'] });
+      });
+      return { revoked };
+    });
+  }
+
+  return { acceptTokens, refreshAccessToken, disconnectConnection };
 }
 
 /** The access token for a QuickBooks call; activities that call QuickBooks only read tokens. */

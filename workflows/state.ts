@@ -1,14 +1,61 @@
-/** Pure helpers over the workflow's state: no I/O, no clock reads, safe to unit-test and to replay. */
+/**
+ * What the connection workflow knows, carried whole through continue-as-new, and the pure helpers over
+ * it: no I/O, no clock reads, safe to unit-test and to replay.
+ */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
-import { QUICKBOOKS_ENTITIES, type QuickBooksEntity, type SyncPhase } from '../shared/contract.js';
-import type { ConnectionErrorView, ConnectionStatusView } from './definitions.js';
-import type { CarriedState, EntityCursor, PullPass } from './types.js';
+import { initialCheckpoint } from '../shared/checkpoint.js';
+import type { ConnectionStatus, QuickBooksEntity, SyncPhase } from '../shared/contract.js';
+import type {
+  ConnectionErrorView,
+  ConnectionStatusView,
+  EntityCounts,
+  RecordCounts,
+  SyncCheckpoint,
+  SyncRunKind,
+  TokenTimes,
+  TokensIssuedSignal,
+} from '../shared/workflow-payloads.js';
+
+/** A sync cycle whose audit row is open (a pass can span continue-as-new). */
+export interface OpenSyncRun {
+  id: string;
+  kind: SyncRunKind;
+  /** Absent in runs opened before the audit kept it (carried by older histories). */
+  startedAt?: string;
+  counts: EntityCounts;
+  qboRequests: number;
+}
+
+export interface CarriedState {
+  status: ConnectionStatus;
+  realmId: string | null;
+  checkpoint: SyncCheckpoint;
+  lastSyncedAt: string | null;
+  lastError: ConnectionErrorView | null;
+  waitingSince: string | null;
+  recordsSynced: number;
+  /** Sync cycles so far: the sequence number in every sync-run id. */
+  cycle: number;
+  /** Consecutive failed cycles: the workflow backs off longer after each. */
+  failures: number;
+  tokenTimes: TokenTimes | null;
+  openRun: OpenSyncRun | null;
+  /** Notification episodes already announced (reminders, refresh-token expiry), so a new run does not repeat them. */
+  announced: string[];
+  /** Signals received but not yet acted on. */
+  inbox: {
+    tokens: TokensIssuedSignal[];
+    resync: { since: string; entities?: QuickBooksEntity[] }[];
+    syncRequested: boolean;
+    disconnectRequested: boolean;
+  };
+}
 
 export function initialState(): CarriedState {
   return {
     status: 'pending_authorization',
     realmId: null,
-    checkpoint: { pass: null, changedSince: null },
+    checkpoint: initialCheckpoint(),
     lastSyncedAt: null,
     lastError: null,
     waitingSince: null,
@@ -22,35 +69,10 @@ export function initialState(): CarriedState {
   };
 }
 
-export function cursorFrom(watermark: string | null): EntityCursor {
-  return { watermark, idsAtWatermark: [], countAtWatermark: 0, done: false, pages: 0 };
-}
-
-/** A query pass over `entities`, each starting at `from` (null: from the beginning). */
-export function newPass(kind: PullPass['kind'], entities: readonly QuickBooksEntity[], from: string | null): PullPass {
-  return { kind, startedAtServerTime: null, entities: Object.fromEntries(entities.map((entity) => [entity, cursorFrom(from)])) };
-}
-
-/** Rewinds a running pass so the named entities are read again from `since` (a resync during a pass). */
-export function rewindPass(pass: PullPass, entities: readonly QuickBooksEntity[], since: string): void {
-  for (const entity of entities) {
-    const cursor = pass.entities[entity];
-    if (!cursor || cursor.watermark === null) {
-      pass.entities[entity] ??= cursorFrom(since);
-      continue;
-    }
-    if (cursor.done || Date.parse(cursor.watermark) > Date.parse(since)) pass.entities[entity] = cursorFrom(since);
-  }
-}
-
-export function remainingEntities(pass: PullPass): QuickBooksEntity[] {
-  return QUICKBOOKS_ENTITIES.filter((entity) => pass.entities[entity] && !pass.entities[entity]!.done);
-}
-
 export function statusView(state: CarriedState, phase: SyncPhase): ConnectionStatusView {
   return {
     status: state.status,
-    phase,
+    phase: state.status === 'needs_reauthorization' ? 'waiting_for_reauthorization' : phase,
     realmId: state.realmId,
     checkpoint: state.checkpoint,
     lastSyncedAt: state.lastSyncedAt,
@@ -80,7 +102,8 @@ export function errorView(error: unknown, at: string): ConnectionErrorView {
   };
 }
 
-export function addCounts(into: Record<string, { upserted: number; deleted: number; skipped: number }>, entity: string, counts: { upserted: number; deleted: number; skipped: number }): number {
+/** Adds one step's counts to a run's; returns how many records the step changed. */
+export function addCounts(into: EntityCounts, entity: QuickBooksEntity, counts: RecordCounts): number {
   const total = (into[entity] ??= { upserted: 0, deleted: 0, skipped: 0 });
   total.upserted += counts.upserted;
   total.deleted += counts.deleted;

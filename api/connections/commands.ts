@@ -6,7 +6,7 @@ import { setConnectionStatus, type Connection } from '../../db/queries/connectio
 import { ApiError } from '../http/errors.js';
 import type { AppServices } from '../services.js';
 import { signalConnection, type ConnectionSignal } from '../temporal/connection-workflows.js';
-import type { ResyncSignal } from '../../workflows/definitions.js';
+import type { ResyncSignal } from '../../shared/workflow-payloads.js';
 
 export type DisconnectResult = 'disconnect_requested' | 'disconnected' | 'already_disconnected';
 

@@ -7,8 +7,9 @@ import type { Connection } from '../../db/queries/connections.js';
 import { WORKFLOW_TYPE, workflowIdForConnection } from '../../shared/contract.js';
 import { connectionStatusKey, merchantIdKey, realmIdKey } from '../../shared/search-attributes.js';
 import type { quickBooksConnectionWorkflow } from '../../workflows/index.js';
-import { disconnectSignal, resyncSignal, syncNowSignal, type ResyncSignal, type SyncNowSignal } from '../../workflows/definitions.js';
-import type { ConnectionWorkflowInput } from '../../workflows/types.js';
+import { disconnectSignal, resyncSignal, syncNowSignal } from '../../workflows/messages.js';
+import type { ResyncSignal, SyncNowSignal } from '../../shared/workflow-payloads.js';
+import type { ConnectionWorkflowInput } from '../../shared/workflow-payloads.js';
 import { ApiError } from '../http/errors.js';
 import type { AppServices } from '../services.js';
 

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { ConnectionStatus, SyncPhase } from '../../shared/contract.js';
+import type { ConnectionErrorView } from '../../shared/workflow-payloads.js';
 import type { Executor } from '../client.js';
-import { connections, quickbooksRecords, type ConnectionError } from '../schema/index.js';
+import { connections, quickbooksRecords } from '../schema/index.js';
 
 export type Connection = typeof connections.$inferSelect;
 
@@ -79,20 +80,49 @@ export async function recordConnectionRealm(db: Executor, params: { connectionId
 export interface SyncProgress {
   phase?: SyncPhase;
   lastSyncedAt?: Date;
-  lastError?: ConnectionError | null;
-  checkpoint?: Record<string, unknown>;
+  lastError?: ConnectionErrorView | null;
 }
 
+/** How the last sync went (phase, last success, last error), as the API and operators read it. */
 export async function updateSyncProgress(db: Executor, connectionId: string, progress: SyncProgress): Promise<void> {
   await db.update(connections).set({ ...progress, updatedAt: new Date() }).where(eq(connections.id, connectionId));
 }
 
-/** Moves the mirrored checkpoint's incremental position (`checkpoint.changedSince`). */
-export async function mirrorChangedSince(db: Executor, connectionId: string, changedSince: string): Promise<void> {
+/** Why a connection is disconnected when the merchant removed it. */
+export const DISCONNECTED_BY_MERCHANT = 'disconnected by the merchant';
+
+/** The connection row, locked until the transaction ends (token storage serializes on it). */
+export async function lockConnection(db: Executor, connectionId: string): Promise<Connection | undefined> {
+  const [row] = await db.select().from(connections).where(eq(connections.id, connectionId)).for('update');
+  return row;
+}
+
+/** Tokens were stored: the connection is active for this company. */
+export async function markConnectionActive(db: Executor, params: { connectionId: string; realmId: string }): Promise<void> {
   await db
     .update(connections)
-    .set({ checkpoint: sql`jsonb_set(coalesce(${connections.checkpoint}, '{}'::jsonb), '{changedSince}', to_jsonb(${changedSince}::text), true)` })
-    .where(eq(connections.id, connectionId));
+    .set({ realmId: params.realmId, status: 'active', statusReason: null, needsReauthorizationSince: null, updatedAt: new Date() })
+    .where(eq(connections.id, params.connectionId));
+}
+
+/** QuickBooks revoked or expired the grant; a disconnected connection stays disconnected. */
+export async function markNeedsReauthorization(db: Executor, params: { connectionId: string; reason: string; since: Date; error: ConnectionErrorView | null }): Promise<void> {
+  await db
+    .update(connections)
+    .set({
+      status: 'needs_reauthorization',
+      statusReason: params.reason,
+      needsReauthorizationSince: params.since,
+      phase: 'waiting_for_reauthorization',
+      lastError: params.error,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(connections.id, params.connectionId), ne(connections.status, 'disconnected')));
+}
+
+/** The merchant removed the integration. */
+export async function markDisconnected(db: Executor, params: { connectionId: string; at: Date }): Promise<Connection | undefined> {
+  return setConnectionStatus(db, params.connectionId, { status: 'disconnected', statusReason: DISCONNECTED_BY_MERCHANT, phase: null, needsReauthorizationSince: null, disconnectedAt: params.at });
 }
 
 export async function listConnectionsByStatus(db: Executor, params: { status?: ConnectionStatus; limit: number }): Promise<Connection[]> {

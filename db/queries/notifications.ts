@@ -27,6 +27,11 @@ export async function createNotificationOnce(
   return { notification: existing!, created: false };
 }
 
+export async function getNotification(db: Executor, notificationId: string): Promise<Notification | undefined> {
+  const [row] = await db.select().from(notifications).where(eq(notifications.id, notificationId)).limit(1);
+  return row;
+}
+
 /** Marks a connection's open notices of these kinds resolved (the connection is healthy again). */
 export async function resolveNotifications(db: Executor, params: { connectionId: string; kinds: NotificationKind[] }): Promise<number> {
   const rows = await db

@@ -2,20 +2,15 @@ import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { QuickBooksEntity } from '../../shared/contract.js';
 import type { Executor } from '../client.js';
 import type { RecordVersion } from '../../shared/records.js';
+import type { RecordCounts } from '../../shared/workflow-payloads.js';
 import { quickbooksRecords } from '../schema/index.js';
 
 export type { RecordVersion };
 
 export type StoredRecord = typeof quickbooksRecords.$inferSelect;
 
-export interface UpsertOutcome {
-  /** Versions written (new objects and newer versions of known ones). */
-  upserted: number;
-  /** Tombstones written. */
-  deleted: number;
-  /** Versions not written because what we hold is as new or newer (re-fetches, overlaps, stale pages). */
-  skipped: number;
-}
+/** Versions written (new objects and newer versions), tombstones written, and versions skipped because ours was as new. */
+export type UpsertOutcome = RecordCounts;
 
 const t = quickbooksRecords;
 
@@ -125,4 +120,13 @@ export async function recordIdentities(db: Executor, connectionId: string): Prom
     .from(t)
     .where(eq(t.connectionId, connectionId))
     .orderBy(asc(t.entity), asc(t.qboId));
+}
+
+/** Ids of an entity's records that are not deleted (deletion reconcile compares them with QuickBooks'). */
+export async function listLiveRecordIds(db: Executor, params: { connectionId: string; entity: QuickBooksEntity }): Promise<string[]> {
+  const rows = await db
+    .select({ qboId: t.qboId })
+    .from(t)
+    .where(and(eq(t.connectionId, params.connectionId), eq(t.entity, params.entity), eq(t.deleted, false)));
+  return rows.map((row) => row.qboId);
 }

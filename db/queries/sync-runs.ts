@@ -1,29 +1,41 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
+import type { ConnectionErrorView, EntityCounts, SyncRunKind, SyncRunOutcome } from '../../shared/workflow-payloads.js';
 import type { Executor } from '../client.js';
-import { syncRuns, type SyncRunCounts, type SyncRunKind, type SyncRunOutcome } from '../schema/index.js';
+import { syncRuns } from '../schema/index.js';
 
 export type SyncRun = typeof syncRuns.$inferSelect;
 
-/** Opens the audit row of a cycle; the id comes from the workflow, so a retried write changes nothing. */
-export async function startSyncRun(db: Executor, params: { id: string; connectionId: string; workflowRunId: string; kind: SyncRunKind; startedAt: Date }): Promise<void> {
-  await db.insert(syncRuns).values(params).onConflictDoNothing({ target: syncRuns.id });
+export interface SyncRunRow {
+  id: string;
+  connectionId: string;
+  workflowRunId: string;
+  kind: SyncRunKind;
+  startedAt: Date;
+  outcome: SyncRunOutcome;
+  counts?: EntityCounts;
+  qboRequests?: number;
+  error?: ConnectionErrorView | null;
+  finishedAt?: Date | null;
 }
 
-export async function finishSyncRun(
-  db: Executor,
-  params: {
-    id: string;
-    outcome: Exclude<SyncRunOutcome, 'running'>;
-    counts: SyncRunCounts;
-    qboRequests: number;
-    errorType?: string | null;
-    errorMessage?: string | null;
-    intuitTid?: string | null;
-    finishedAt: Date;
-  },
-): Promise<void> {
-  const { id, ...values } = params;
-  await db.update(syncRuns).set(values).where(eq(syncRuns.id, id));
+/**
+ * Writes a cycle's audit row: opens it (`running`) or records how it ended. The id comes from the
+ * workflow, so a retried write changes nothing; a row that ended is never reopened.
+ */
+export async function saveSyncRun(db: Executor, row: SyncRunRow): Promise<void> {
+  const values = {
+    outcome: row.outcome,
+    counts: row.counts ?? {},
+    qboRequests: row.qboRequests ?? 0,
+    errorType: row.error?.type ?? null,
+    errorMessage: row.error?.message ?? null,
+    intuitTid: row.error?.intuitTid ?? null,
+    finishedAt: row.finishedAt ?? null,
+  };
+  await db
+    .insert(syncRuns)
+    .values({ id: row.id, connectionId: row.connectionId, workflowRunId: row.workflowRunId, kind: row.kind, startedAt: row.startedAt, ...values })
+    .onConflictDoUpdate({ target: syncRuns.id, set: values, setWhere: sql`${syncRuns.outcome} = 'running'` });
 }
 
 export async function listSyncRuns(db: Executor, params: { connectionId: string; limit: number }): Promise<SyncRun[]> {

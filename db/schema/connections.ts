@@ -1,15 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { ConnectionStatus, SyncPhase } from '../../shared/contract.js';
+import type { ConnectionErrorView, SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { createdAt, instant } from './columns.js';
 import { merchants } from './merchants.js';
-
-export interface ConnectionError {
-  type: string;
-  message: string;
-  intuitTid?: string | undefined;
-  at: string;
-}
 
 export const connections = pgTable(
   'connections',
@@ -24,9 +18,9 @@ export const connections = pgTable(
     phase: text().$type<SyncPhase>(),
     needsReauthorizationSince: instant(),
     lastSyncedAt: instant(),
-    lastError: jsonb().$type<ConnectionError>(),
-    /** A copy of the workflow's checkpoint for operators and the API; the workflow's own state is the truth. */
-    checkpoint: jsonb().$type<Record<string, unknown>>(),
+    lastError: jsonb().$type<ConnectionErrorView>(),
+    /** A mirror of the workflow's checkpoint (db/queries/checkpoints.ts); the workflow's own state is the truth. */
+    checkpoint: jsonb().$type<SyncCheckpoint>(),
     createdAt: createdAt(),
     updatedAt: instant().notNull().defaultNow(),
     disconnectedAt: instant(),

@@ -1,14 +1,9 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { NotificationKind } from '../../shared/contract.js';
+import type { EntityCounts, SyncRunKind, SyncRunOutcome } from '../../shared/workflow-payloads.js';
 import { instant } from './columns.js';
 import { connections } from './connections.js';
 import { merchants } from './merchants.js';
-
-export type SyncRunKind = 'backfill' | 'incremental' | 'resync' | 'catch_up';
-export type SyncRunOutcome = 'running' | 'succeeded' | 'failed' | 'needs_reauthorization';
-
-/** Per entity: objects written (created or updated), tombstoned, and skipped because ours was newer. */
-export type SyncRunCounts = Record<string, { upserted: number; deleted: number; skipped: number }>;
 
 /** The audit row of one sync cycle. The id comes from the workflow, so retries of the write are idempotent. */
 export const syncRuns = pgTable(
@@ -21,7 +16,7 @@ export const syncRuns = pgTable(
     startedAt: instant().notNull(),
     finishedAt: instant(),
     outcome: text().$type<SyncRunOutcome>().notNull().default('running'),
-    counts: jsonb().$type<SyncRunCounts>().notNull().default({}),
+    counts: jsonb().$type<EntityCounts>().notNull().default({}),
     qboRequests: integer().notNull().default(0),
     errorType: text(),
     errorMessage: text(),

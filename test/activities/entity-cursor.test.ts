@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advanceCursor, initialCursor, isAlreadyStored, overlapFor, startPositionFor, trackedIdsLimit, type PagedRecord } from '../../activities/entity-cursor.js';
+import { initialCursor } from '../../shared/checkpoint.js';
+import { advanceCursor, isAlreadyStored, overlapFor, startPositionFor, trackedIdsLimit, type PagedRecord } from '../../activities/entity-cursor.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
 const records = (second: number, ids: number[]): PagedRecord[] => ids.map((id) => ({ qboId: String(id), lastUpdatedTime: at(second) }));

@@ -20,8 +20,8 @@ import { createLogger } from '../../shared/logger.js';
 import { createSyncMetrics } from '../../shared/metrics.js';
 import { buildActivityDeps } from '../../worker/activity-deps.js';
 import { createSyncWorker } from '../../worker/create-worker.js';
-import { syncNowSignal } from '../../workflows/definitions.js';
-import type { SyncCheckpoint } from '../../workflows/types.js';
+import { syncNowSignal } from '../../workflows/messages.js';
+import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 

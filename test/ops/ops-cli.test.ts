@@ -13,8 +13,9 @@ import type { ConnectionListItem, ConnectionStatusReport } from '../../scripts/l
 import { OPS_EXIT, runOpsCli } from '../../scripts/lib/ops/cli.js';
 import { requireTemporalBinaries } from '../../scripts/lib/temporal-binaries.js';
 import { workflowIdForConnection, type QuickBooksEntity } from '../../shared/contract.js';
-import { disconnectSignal, syncNowSignal, type ConnectionStatusView } from '../../workflows/definitions.js';
-import type { SyncCheckpoint } from '../../workflows/types.js';
+import { disconnectSignal, syncNowSignal } from '../../workflows/messages.js';
+import type { ConnectionStatusView } from '../../shared/workflow-payloads.js';
+import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { npmRun, runCommand } from '../replay/support.js';
 import { startSyncFixture, type ConnectedCompany, type SyncFixture } from '../support/sync-fixture.js';
 

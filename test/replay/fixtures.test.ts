@@ -45,6 +45,14 @@ describe('the committed workflow histories', () => {
     const revocation = byFile('revocation-park-resume.json');
     expect(signals(revocation)).toEqual(['tokensIssued', 'tokensIssued']);
     expect(activities(revocation).some((detail) => detail.includes('markNeedsReauthorization'))).toBe(true);
+    // Before 'park-from-the-loop' the park came where the revocation was noticed; after it, once the pass closed its run.
+    const parkedAfterClosing = (history: History) => {
+      const steps = activities(history);
+      const park = steps.findIndex((detail) => detail.includes('markNeedsReauthorization'));
+      return steps.slice(0, park).some((detail) => detail.includes('endSyncRun'));
+    };
+    expect(parkedAfterClosing(revocation)).toBe(false);
+    expect(parkedAfterClosing(byFile('revocation-park-resume-v3.json'))).toBe(true);
 
     const firstRun = byFile('continue-as-new-run-1.json');
     const nextRun = byFile('continue-as-new-run-2.json');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLAY_EXIT } from '../../scripts/lib/replay/cli.js';
 import type { ReplayResult } from '../../scripts/lib/replay/replay.js';
 import { requireTemporalBinaries } from '../../scripts/lib/temporal-binaries.js';
-import type { SyncCheckpoint } from '../../workflows/types.js';
+import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 import { npmRun, runCommand } from './support.js';
 

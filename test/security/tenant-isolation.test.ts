@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setConnectionStatus } from '../../db/queries/connections.js';
 import { createNotificationOnce } from '../../db/queries/notifications.js';
 import { upsertRecordVersions } from '../../db/queries/records.js';
-import { startSyncRun } from '../../db/queries/sync-runs.js';
+import { saveSyncRun } from '../../db/queries/sync-runs.js';
 import { connections } from '../../db/schema/index.js';
 import { parseJsonExactly } from '../../quickbooks/json.js';
 import { normalizeRecord } from '../../quickbooks/normalize.js';
@@ -50,7 +50,7 @@ describe('two merchants with data', () => {
     await setConnectionStatus(h.database.db, connectionId, { status: 'needs_reauthorization', phase: 'waiting_for_reauthorization', needsReauthorizationSince: new Date() });
     const invoiceIds = [0, 1, 2].map((offset) => String(firstInvoice + offset));
     await upsertRecordVersions(h.database.db, connectionId, [...invoiceIds.map((id) => normalizeRecord('Invoice', invoice(id, 1))), normalizeRecord('Invoice', invoice(String(firstInvoice + 9), 0, true))]);
-    await startSyncRun(h.database.db, { id: `${connectionId}:1`, connectionId, workflowRunId: `run-${name}`, kind: 'backfill', startedAt: new Date() });
+    await saveSyncRun(h.database.db, { id: `${connectionId}:1`, connectionId, workflowRunId: `run-${name}`, kind: 'backfill', startedAt: new Date(), outcome: 'running' });
     const notice = `${name}: QuickBooks needs you to re-authorize (${realmId})`;
     await createNotificationOnce(h.database.db, { merchantId: merchant.id, connectionId, kind: 'needs_reauthorization', episodeKey: 'episode-1', message: notice });
     const session = await h.request('/session', { method: 'POST', headers: { 'content-type': 'application/json', origin: PUBLIC_BASE_URL }, body: JSON.stringify({ apiKey: merchant.apiKey }) });

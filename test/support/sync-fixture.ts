@@ -26,8 +26,9 @@ import { createTokenSealer, type TokenSealer } from '../../shared/seal.js';
 import type { QuickBooksTokenSet } from '../../shared/tokens.js';
 import { createSyncWorker } from '../../worker/create-worker.js';
 import { quickBooksConnectionWorkflow } from '../../workflows/index.js';
-import { statusQuery, tokensIssuedSignal, type ConnectionStatusView } from '../../workflows/definitions.js';
-import type { ConnectionWorkflowInput } from '../../workflows/types.js';
+import { statusQuery, tokensIssuedSignal } from '../../workflows/messages.js';
+import type { ConnectionStatusView } from '../../shared/workflow-payloads.js';
+import type { ConnectionWorkflowInput } from '../../shared/workflow-payloads.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { connectTestTemporal, type TestTemporal } from './temporal.js';
 

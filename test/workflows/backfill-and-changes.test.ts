@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { listSyncRuns } from '../../db/queries/sync-runs.js';
 import { notifications } from '../../db/schema/index.js';
-import { syncNowSignal } from '../../workflows/definitions.js';
+import { syncNowSignal } from '../../workflows/messages.js';
 import { connectionRow, startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 
 describe('a connected QuickBooks company', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCredentials } from '../../db/queries/credentials.js';
 import { connectionStatusKey, merchantIdKey } from '../../shared/search-attributes.js';
-import { disconnectSignal, syncNowSignal } from '../../workflows/definitions.js';
+import { disconnectSignal, syncNowSignal } from '../../workflows/messages.js';
 import { connectionRow, startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 
 describe('a long-lived connection workflow', () => {

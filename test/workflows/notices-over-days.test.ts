@@ -22,7 +22,7 @@ import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/se
 import { createLogger } from '../../shared/logger.js';
 import { createTokenSealer } from '../../shared/seal.js';
 import { quickBooksConnectionWorkflow } from '../../workflows/index.js';
-import { statusQuery, tokensIssuedSignal } from '../../workflows/definitions.js';
+import { statusQuery, tokensIssuedSignal } from '../../workflows/messages.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { TEST_APP } from '../support/sync-fixture.js';
 

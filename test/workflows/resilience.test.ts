@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications } from '../../db/schema/index.js';
-import type { SyncCheckpoint } from '../../workflows/types.js';
+import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 import { spawnWorkerProcess } from '../support/worker-process.js';
 

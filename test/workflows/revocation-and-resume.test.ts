@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSyncRuns } from '../../db/queries/sync-runs.js';
 import { notifications } from '../../db/schema/index.js';
 import { connectionStatusKey, needsReauthorizationSinceKey, realmIdKey } from '../../shared/search-attributes.js';
-import { syncNowSignal } from '../../workflows/definitions.js';
-import type { SyncCheckpoint } from '../../workflows/types.js';
+import { syncNowSignal } from '../../workflows/messages.js';
+import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { connectionRow, startSyncFixture, type ConnectedCompany, type SyncFixture } from '../support/sync-fixture.js';
 
 const PAGE_SIZE = 25;
@@ -72,7 +72,7 @@ describe('when QuickBooks revokes the authorization', () => {
     const runs = await listSyncRuns(fixture.db.db, { connectionId: connection.connectionId, limit: 10 });
     const interrupted = runs.find((run) => run.outcome === 'needs_reauthorization')!;
     const resumed = runs.find((run) => run.kind === 'backfill' && run.outcome === 'succeeded')!;
-    const fetched = (run: typeof resumed, entity: string) => (run.counts[entity]?.upserted ?? 0) + (run.counts[entity]?.deleted ?? 0) + (run.counts[entity]?.skipped ?? 0);
+    const fetched = (run: typeof resumed, entity: 'Invoice') => (run.counts[entity]?.upserted ?? 0) + (run.counts[entity]?.deleted ?? 0) + (run.counts[entity]?.skipped ?? 0);
     expect(fetched(interrupted, 'Invoice')).toBeGreaterThanOrEqual(pagesBeforePark * PAGE_SIZE - PAGE_SIZE);
     expect(fetched(resumed, 'Invoice')).toBeLessThan(400 - (pagesBeforePark - 1) * PAGE_SIZE + 20);
 

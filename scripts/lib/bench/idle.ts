@@ -11,7 +11,7 @@
  * cycle; at a 15-minute interval that happens every 4th cycle, which gives the amortized figure noted.
  */
 import { workflowIdForConnection } from '../../../shared/contract.js';
-import { statusQuery } from '../../../workflows/definitions.js';
+import { statusQuery } from '../../../workflows/messages.js';
 import { sleep, waitFor } from '../chaos/retry.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
 import { atMost, exactly, type BenchContext, type BenchmarkResult } from './figures.js';

@@ -8,7 +8,7 @@
  * workflow keeps is the day-1 reminder, far outside any window, and it is named in the notes.
  */
 import { workflowIdForConnection } from '../../../shared/contract.js';
-import { statusQuery } from '../../../workflows/definitions.js';
+import { statusQuery } from '../../../workflows/messages.js';
 import { sleep, waitFor } from '../chaos/retry.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
 import { exactly, type BenchContext, type BenchmarkResult } from './figures.js';

@@ -13,7 +13,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { statusQuery } from '../../../workflows/definitions.js';
+import { statusQuery } from '../../../workflows/messages.js';
 import { workflowIdForConnection } from '../../../shared/contract.js';
 import { retryUntil, sleep, waitFor } from '../chaos/retry.js';
 import { startBenchStack } from './bench-stack.js';

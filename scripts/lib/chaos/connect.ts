@@ -12,9 +12,9 @@ import { createConnection, recordConnectionRealm } from '../../../db/queries/con
 import { workflowIdForConnection } from '../../../shared/contract.js';
 import type { QuickBooksTokenSet } from '../../../shared/tokens.js';
 import { completeConsent } from '../../../simulator/consent-client.js';
-import { tokensIssuedSignal } from '../../../workflows/definitions.js';
+import { tokensIssuedSignal } from '../../../workflows/messages.js';
 import { quickBooksConnectionWorkflow } from '../../../workflows/index.js';
-import type { ConnectionWorkflowInput } from '../../../workflows/types.js';
+import type { ConnectionWorkflowInput } from '../../../shared/workflow-payloads.js';
 import { retryUntil } from './retry.js';
 import type { SyncStack } from './sync-stack.js';
 

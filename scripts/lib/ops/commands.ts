@@ -8,7 +8,8 @@ import { getConnection, listConnectionsByStatus, type Connection } from '../../.
 import { listSyncRuns, type SyncRun } from '../../../db/queries/sync-runs.js';
 import { QUICKBOOKS_ENTITIES, workflowIdForConnection, type ConnectionStatus, type QuickBooksEntity } from '../../../shared/contract.js';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../../shared/search-attributes.js';
-import { resyncSignal, statusQuery, syncNowSignal, type ConnectionStatusView } from '../../../workflows/definitions.js';
+import { resyncSignal, statusQuery, syncNowSignal } from '../../../workflows/messages.js';
+import type { ConnectionStatusView } from '../../../shared/workflow-payloads.js';
 
 /** Why a command could not do what was asked; `kind` decides the exit status. */
 export class OpsError extends Error {

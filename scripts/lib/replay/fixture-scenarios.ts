@@ -5,8 +5,8 @@
  * through appears in some fixture.
  */
 import { listSyncRuns } from '../../../db/queries/sync-runs.js';
-import { disconnectSignal, resyncSignal, syncNowSignal } from '../../../workflows/definitions.js';
-import type { SyncCheckpoint } from '../../../workflows/types.js';
+import { disconnectSignal, resyncSignal, syncNowSignal } from '../../../workflows/messages.js';
+import type { SyncCheckpoint } from '../../../shared/workflow-payloads.js';
 import { compareWithSnapshot } from '../verify-records.js';
 import type { History } from './history-json.js';
 import type { RecordedConnection, RecordingStack } from './recording-stack.js';
@@ -73,8 +73,9 @@ export const FIXTURE_SCENARIOS: FixtureScenario[] = [
       await snapshotMatches(stack, connection);
       return [
         {
-          file: 'revocation-park-resume.json',
-          scenario: 'Intuit disconnect mid-backfill: park in needs_reauthorization at the checkpoint, re-authorize (tokensIssued), resume the pass, catch up',
+          file: 'revocation-park-resume-v3.json',
+          scenario:
+            'Intuit disconnect mid-backfill, recorded after the `park-from-the-loop` patch: the pass winds down and closes its run, then the loop parks in needs_reauthorization at the checkpoint; re-authorize (tokensIssued), resume the pass, catch up',
           history: await stack.settledHistory(connection.handle.workflowId),
         },
       ];

@@ -5,8 +5,8 @@
  */
 import { condition, defineQuery, setHandler } from '@temporalio/workflow';
 import type { ConnectionStatus } from '../../../shared/contract.js';
-import { disconnectSignal, resyncSignal, statusQuery, syncNowSignal, tokensIssuedSignal } from '../../../workflows/definitions.js';
-import type { ConnectionWorkflowInput } from '../../../workflows/types.js';
+import { disconnectSignal, resyncSignal, statusQuery, syncNowSignal, tokensIssuedSignal } from '../../../workflows/messages.js';
+import type { ConnectionWorkflowInput } from '../../../shared/workflow-payloads.js';
 
 export type RecordedSignal =
   | { name: 'tokensIssued'; realmId: string; sealedTokens: string }
@@ -32,7 +32,7 @@ export async function quickBooksConnectionWorkflow(input: ConnectionWorkflowInpu
     received.push({ name: 'disconnect' });
     status = 'disconnected';
   });
-  setHandler(statusQuery, () => ({ status, phase: 'idle', realmId, checkpoint: null, lastSyncedAt: null, lastError: null, waitingSince: null, recordsSynced: 0 }));
+  setHandler(statusQuery, () => ({ status, phase: 'idle', realmId, checkpoint: { pass: null, changedSince: null }, lastSyncedAt: null, lastError: null, waitingSince: null, recordsSynced: 0 }));
   setHandler(receivedSignalsQuery, () => received);
   setHandler(workflowInputQuery, () => input);
   await condition(() => status === 'disconnected');

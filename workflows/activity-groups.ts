@@ -1,57 +1,11 @@
 /**
- * The connection workflow's definitions, in one module: the messages the API, operators and tests send
- * and read (names are part of the contract), and the activity groups the workflow calls, one per
- * latency class. Retry policies are deliberate: activities retry briefly for blips; longer trouble comes
- * back to the workflow, which records it as `lastError` and backs off itself, so an operator sees it
- * instead of a silent retry loop.
+ * The activity groups the connection workflow calls, one per latency class. Retry policies are
+ * deliberate: activities retry briefly for blips; longer trouble comes back to the workflow, which
+ * records it as `lastError` and backs off itself, so an operator sees it instead of a silent retry loop.
  */
-import { defineQuery, defineSignal, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { ConnectionStatus, QuickBooksEntity, SyncPhase } from '../shared/contract.js';
 import { FailureType } from '../shared/failure-types.js';
-
-// MARK: messages
-
-/** Fresh tokens from the OAuth callback, sealed (AES-256-GCM): starts the workflow or resumes it. */
-export interface TokensIssuedSignal {
-  realmId: string;
-  sealedTokens: string;
-}
-export interface SyncNowSignal {
-  reason: string;
-}
-/** Re-pull everything changed since `since` (ISO-8601), for all entities or the named ones. */
-export interface ResyncSignal {
-  since: string;
-  entities?: QuickBooksEntity[];
-}
-
-export const tokensIssuedSignal = defineSignal<[TokensIssuedSignal]>('tokensIssued');
-export const syncNowSignal = defineSignal<[SyncNowSignal]>('syncNow');
-export const resyncSignal = defineSignal<[ResyncSignal]>('resync');
-export const disconnectSignal = defineSignal<[Record<string, never>?]>('disconnect');
-
-export interface ConnectionErrorView {
-  type: string;
-  message: string;
-  intuitTid?: string | undefined;
-  at: string;
-}
-
-export interface ConnectionStatusView {
-  status: ConnectionStatus;
-  phase: SyncPhase;
-  realmId: string | null;
-  checkpoint: unknown;
-  lastSyncedAt: string | null;
-  lastError: ConnectionErrorView | null;
-  waitingSince: string | null;
-  recordsSynced: number;
-}
-
-export const statusQuery = defineQuery<ConnectionStatusView>('status');
-
-// MARK: activity groups
 
 /** Failures no retry can fix; the workflow decides what they mean (park, refresh, record). */
 const NOT_WORTH_RETRYING = [

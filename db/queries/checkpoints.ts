@@ -1,0 +1,20 @@
+/**
+ * The mirrored checkpoint (`connections.checkpoint`): read when a workflow starts afresh for a
+ * connection that synced before, written only by the activities that store records, in the same
+ * transaction, so the mirror never claims more than is stored (see shared/checkpoint.ts).
+ */
+import { eq } from 'drizzle-orm';
+import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
+import type { Executor } from '../client.js';
+import { connections } from '../schema/index.js';
+
+export async function saveCheckpoint(db: Executor, connectionId: string, checkpoint: SyncCheckpoint): Promise<void> {
+  await db.update(connections).set({ checkpoint }).where(eq(connections.id, connectionId));
+}
+
+/** The connection's mirrored checkpoint and company, or nulls for a connection that never synced. */
+export async function loadCheckpoint(db: Executor, connectionId: string): Promise<{ checkpoint: SyncCheckpoint | null; realmId: string | null }> {
+  const [row] = await db.select({ checkpoint: connections.checkpoint, realmId: connections.realmId }).from(connections).where(eq(connections.id, connectionId)).limit(1);
+  const checkpoint = row?.checkpoint;
+  return { checkpoint: checkpoint && 'changedSince' in checkpoint ? checkpoint : null, realmId: row?.realmId ?? null };
+}

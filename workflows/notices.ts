@@ -1,0 +1,88 @@
+/**
+ * What the workflow tells the merchant: that the connection needs attention (written with the status
+ * change, then posted to their webhook URL), reminders while it waits, and a warning before Intuit's
+ * five-year limit ends the grant. Each notice has an episode key, so a retry, a replay or a new run
+ * never announces it twice.
+ */
+import { condition, log } from '@temporalio/workflow';
+import { bookkeeping, merchantWebhooks } from './activity-groups.js';
+import type { Stop } from './outcome.js';
+import { failureType, type CarriedState } from './state.js';
+
+const DAY = 24 * 60 * 60_000;
+/** Reminders while parked, counted from the start of the episode. */
+const REMINDERS = [
+  { key: '1d', afterMs: DAY, text: 'a day' },
+  { key: '7d', afterMs: 7 * DAY, text: 'a week' },
+];
+/** Warn the merchant this long before Intuit's five-year refresh-token cap ends the grant. */
+const HARD_EXPIRY_NOTICE_MS = 30 * DAY;
+
+export class Notices {
+  /** Merchant webhook deliveries still retrying; continue-as-new waits until none are left. */
+  private readonly deliveries = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly connection: { connectionId: string; merchantId: string },
+    private readonly state: CarriedState,
+  ) {}
+
+  get deliveriesPending(): boolean {
+    return this.deliveries.size > 0;
+  }
+
+  /** Marks the connection as needing the merchant and writes the episode's notice, then posts it to their webhook. */
+  async needsAttention(since: string, stop: Extract<Stop, { kind: 'revoked' }>): Promise<void> {
+    const { notificationId } = await bookkeeping.markNeedsReauthorization.executeWithOptions({ summary: 'mark the connection needs re-authorization and notify the merchant' }, [
+      { ...this.connection, since, reason: stop.reason, error: stop.error },
+    ]);
+    this.track(merchantWebhooks.deliverNotificationWebhook.executeWithOptions({ summary: "post the notice to the merchant's webhook URL" }, [{ notificationId }]));
+  }
+
+  /**
+   * While parked: sends the day and week reminders as they fall due. Returns as soon as `arrived()`
+   * (tokens or a disconnect), or once every reminder of the episode is sent.
+   */
+  async remindWhileWaiting(waitingSince: string, arrived: () => boolean): Promise<void> {
+    for (const reminder of REMINDERS) {
+      const episode = `${waitingSince}:reminder-${reminder.key}`;
+      if (this.state.announced.includes(episode)) continue;
+      const dueInMs = Date.parse(waitingSince) + reminder.afterMs - Date.now();
+      if (dueInMs > 0 && (await condition(arrived, dueInMs, { summary: `wait for re-authorization (reminder after ${reminder.text})` }))) return;
+      if (arrived()) return;
+      await bookkeeping.notifyMerchant.executeWithOptions({ summary: `remind the merchant after ${reminder.text}` }, [{
+        ...this.connection,
+        kind: 'reauthorization_reminder',
+        episodeKey: episode,
+        message: `QuickBooks has been waiting for re-authorization for ${reminder.text}. Syncing stays paused until you re-authorize under Data Sources → QuickBooks ⋯ → Re-authorize.`,
+      }]);
+      this.state.announced.push(episode);
+    }
+  }
+
+  /** Intuit's five-year cap on a refresh token ends the grant however active it is: warn a month ahead, once. */
+  async warnBeforeHardExpiry(): Promise<void> {
+    const hardExpiry = this.state.tokenTimes?.refreshTokenHardExpiresAt;
+    if (!hardExpiry || Date.parse(hardExpiry) - Date.now() > HARD_EXPIRY_NOTICE_MS) return;
+    const episode = `hard-expiry:${hardExpiry}`;
+    if (this.state.announced.includes(episode)) return;
+    await bookkeeping.notifyMerchant.executeWithOptions({ summary: 'warn the merchant before the five-year authorization limit' }, [{
+      ...this.connection,
+      kind: 'refresh_token_expiring',
+      episodeKey: episode,
+      message: `QuickBooks' authorization for this connection ends on ${hardExpiry.slice(0, 10)} (Intuit's five-year limit). Re-authorize before then under Data Sources → QuickBooks ⋯ → Re-authorize to keep data flowing.`,
+    }]);
+    this.state.announced.push(episode);
+  }
+
+  private track(work: Promise<unknown>): void {
+    const settled: Promise<void> = work.then(
+      () => void this.deliveries.delete(settled),
+      (error: unknown) => {
+        this.deliveries.delete(settled);
+        log.warn('merchant webhook delivery gave up', { connectionId: this.connection.connectionId, type: failureType(error) });
+      },
+    );
+    this.deliveries.add(settled);
+  }
+}
