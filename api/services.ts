@@ -1,6 +1,8 @@
 /** The injected dependencies with every default filled in: what route modules receive. */
-import type { AppConfig, AppDeps, PublicRateLimits } from './deps.js';
+import { createConnectionCommands, type ConnectionCommands } from '../connections/commands.js';
+import { createConnectionWorkflows, type ConnectionWorkflows } from '../connections/workflow-client.js';
 import { createApiMetrics, type ApiMetrics } from '../shared/metrics.js';
+import type { AppConfig, AppDeps, PublicRateLimits } from './deps.js';
 
 export const DEFAULT_RATE_LIMITS: PublicRateLimits = {
   oauthCallback: 30,
@@ -23,17 +25,25 @@ export interface AppServices extends Omit<AppDeps, 'config' | 'clock' | 'metrics
   config: ResolvedConfig;
   clock: () => Date;
   metrics: ApiMetrics;
+  /** Signals, queries and token delivery to connection workflows. */
+  workflows: ConnectionWorkflows;
+  /** Sync now, resync, disconnect: the rules every door shares. */
+  connections: ConnectionCommands;
 }
 
 export function resolveServices(deps: AppDeps): AppServices {
   const publicUrl = new URL(deps.config.publicBaseUrl);
+  const clock = deps.clock ?? (() => new Date());
+  const workflows = createConnectionWorkflows({ client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, logger: deps.logger, syncIntervalMs: deps.config.syncIntervalMs });
   return {
     db: deps.db,
     temporal: deps.temporal,
     sealer: deps.sealer,
     oauth: deps.oauth,
     logger: deps.logger,
-    clock: deps.clock ?? (() => new Date()),
+    clock,
+    workflows,
+    connections: createConnectionCommands({ db: deps.db, workflows, logger: deps.logger, clock }),
     metrics: createApiMetrics({ db: deps.db, logger: deps.logger, registry: deps.metricsRegistry }),
     config: {
       publicBaseUrl: deps.config.publicBaseUrl.replace(/\/+$/, ''),

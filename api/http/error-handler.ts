@@ -6,6 +6,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ConnectionCommandError } from '../../connections/errors.js';
 import type { AppEnv } from '../env.js';
 import type { AppServices } from '../services.js';
 import { ApiError, errorBody, type ErrorCode } from './errors.js';
@@ -26,8 +27,10 @@ function requestIdOf(c: Context<AppEnv>): string {
 }
 
 export function createErrorHandler(services: AppServices): ErrorHandler<AppEnv> {
-  return (error, c) => {
+  return (thrown, c) => {
     const requestId = requestIdOf(c);
+    // A refused connection command keeps its code; the envelope and status come from the API's table.
+    const error = thrown instanceof ConnectionCommandError ? new ApiError(thrown.code, thrown.message) : thrown;
     if (error instanceof ApiError) {
       if (error.status >= 500) services.logger.error({ requestId, code: error.code, err: error }, 'request failed');
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);

@@ -10,12 +10,12 @@
 import { findMerchantConnectionForRealm, getConnection, recordConnectionRealm, type Connection } from '../../db/queries/connections.js';
 import { consumeOAuthState, findOAuthState, type OAuthState } from '../../db/queries/oauth-states.js';
 import { ClientAuthError, GrantInvalidError, isQuickBooksError } from '../../quickbooks/errors.js';
+import { ConnectionCommandError } from '../../connections/errors.js';
 import type { QuickBooksTokenSet } from '../../shared/tokens.js';
 import { hashSecret } from '../auth/secrets.js';
 import { ApiError } from '../http/errors.js';
 import { isUniqueViolation } from '../http/postgres-errors.js';
 import type { AppServices } from '../services.js';
-import { deliverTokens } from '../temporal/connection-workflows.js';
 
 export interface CallbackParams {
   state?: string | undefined;
@@ -68,7 +68,12 @@ export async function completeAuthorization(services: AppServices, params: Callb
   const tokens = await exchange(services, { code: params.code, realmId: params.realmId, state: params.state, connectionId: connection.id });
   const firstConnect = connection.realmId === null;
   if (firstConnect) await recordRealm(services, connection, params.realmId);
-  await deliverTokens(services, { connection, realmId: params.realmId, sealedTokens: services.sealer.sealJson(tokens) });
+  try {
+    await services.workflows.deliverTokens({ connection, realmId: params.realmId, sealedTokens: services.sealer.sealJson(tokens) });
+  } catch (error) {
+    if (!(error instanceof ConnectionCommandError)) throw error;
+    throw new ApiError('temporal_unavailable', 'QuickBooks authorized the connection, but we could not hand it to the sync engine; please authorize again in a minute.');
+  }
   return { result: firstConnect ? 'connected' : 'reauthorized', connection: (await getConnection(db, connection.id))! };
 }
 

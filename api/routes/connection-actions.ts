@@ -1,7 +1,6 @@
 /** What a merchant can ask of a connection's running workflow: sync now, resync from an instant, disconnect. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { QUICKBOOKS_ENTITIES } from '../../shared/contract.js';
-import { requestDisconnect, requestResync, requestSyncNow } from '../connections/commands.js';
 import { requireMerchant } from '../auth/merchant-auth.js';
 import { ApiError } from '../http/errors.js';
 import { createRouter } from '../http/router.js';
@@ -40,7 +39,7 @@ export function connectionActionRoutes(services: AppServices) {
     }),
     async (c) => {
       const connection = await requireOwnConnection(services, c.get('merchant').id, c.req.valid('param').id);
-      await requestSyncNow(services, connection, 'api');
+      await services.connections.syncNow(connection, 'api');
       return c.json({ accepted: true as const, connection: await loadConnectionView(services.db, connection) }, 202);
     },
   );
@@ -61,7 +60,7 @@ export function connectionActionRoutes(services: AppServices) {
       const { since, entities } = c.req.valid('json');
       const sinceInstant = new Date(since);
       if (sinceInstant.getTime() > services.clock().getTime()) throw new ApiError('validation_failed', 'Invalid request: json.since: must not be in the future');
-      await requestResync(services, connection, { since: sinceInstant.toISOString(), ...(entities ? { entities: [...new Set(entities)] } : {}) });
+      await services.connections.resync(connection, { since: sinceInstant.toISOString(), ...(entities ? { entities: [...new Set(entities)] } : {}) });
       return c.json({ accepted: true as const, connection: await loadConnectionView(services.db, connection) }, 202);
     },
   );
@@ -79,7 +78,7 @@ export function connectionActionRoutes(services: AppServices) {
     }),
     async (c) => {
       const connection = await requireOwnConnection(services, c.get('merchant').id, c.req.valid('param').id);
-      const { result, connection: updated } = await requestDisconnect(services, connection);
+      const { result, connection: updated } = await services.connections.disconnect(connection);
       return c.json({ result, connection: await loadConnectionView(services.db, updated) }, 202);
     },
   );

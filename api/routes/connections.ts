@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listMerchantConnections } from '../../db/queries/connections.js';
 import { requireMerchant } from '../auth/merchant-auth.js';
-import { assertReauthorizable } from '../connections/commands.js';
+import { assertReauthorizable } from '../../connections/commands.js';
 import { cursorParam, decodeCursor, limitParam, page, pageSchema } from '../http/pagination.js';
 import { createRouter } from '../http/router.js';
 import { startNewConnection, startReauthorization } from '../oauth/start-authorization.js';

@@ -8,7 +8,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Connection } from '../../db/queries/connections.js';
 import { isSameOrigin } from '../auth/merchant-auth.js';
 import { endSession, sessionMerchant } from '../auth/sessions.js';
-import { assertReauthorizable, requestDisconnect, requestSyncNow } from '../connections/commands.js';
+import { assertReauthorizable } from '../../connections/commands.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../http/errors.js';
 import { startNewConnection, startReauthorization } from '../oauth/start-authorization.js';
@@ -85,7 +85,7 @@ export function dashboardRoutes(services: AppServices) {
   router.post(
     '/dashboard/connections/:id/sync',
     onOwnConnection(services, async (c, connection) => {
-      await requestSyncNow(services, connection, 'dashboard');
+      await services.connections.syncNow(connection, 'dashboard');
       return backToDashboard(c, { result: 'sync_requested', connectionId: connection.id });
     }),
   );
@@ -102,7 +102,7 @@ export function dashboardRoutes(services: AppServices) {
   router.post(
     '/dashboard/connections/:id/disconnect',
     onOwnConnection(services, async (c, connection) => {
-      const { result } = await requestDisconnect(services, connection);
+      const { result } = await services.connections.disconnect(connection);
       return backToDashboard(c, { result, connectionId: connection.id });
     }),
   );

@@ -5,7 +5,6 @@
  */
 import { findLiveConnectionsByRealm } from '../../db/queries/connections.js';
 import type { AppServices } from '../services.js';
-import { signalConnection } from '../temporal/connection-workflows.js';
 
 export interface FanOutResult {
   /** Live connections found for the realms. */
@@ -25,11 +24,11 @@ export async function signalRealms(services: AppServices, params: { realmIds: st
       connections.map(async (connection) => {
         try {
           // Each signal gets the full budget of a webhook retry; the HTTP answer does not wait for it.
-          const outcome = await signalConnection(services, connection.id, { name: 'syncNow', args: { reason: params.reason } }, 10_000);
+          const outcome = await services.workflows.signal(connection.id, { name: 'syncNow', args: { reason: params.reason } }, 10_000);
           if (outcome === 'delivered') result.signalled += 1;
           else services.logger.info({ connectionId: connection.id, reason: params.reason }, 'no running workflow to signal');
         } catch {
-          // signalConnection already logged why.
+          // The workflow client already logged why.
         }
       }),
     );

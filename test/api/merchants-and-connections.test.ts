@@ -172,7 +172,7 @@ describe('merchants, API keys and connections over HTTP', () => {
       const as = asMerchant(merchant.apiKey);
       const first = await h.request(`/v1/connections/${connection.id}`, { method: 'DELETE', headers: as });
       expect(first.status).toBe(202);
-      expect(await first.json()).toMatchObject({ result: 'disconnected', connection: { status: 'disconnected', statusReason: 'disconnected_by_merchant' } });
+      expect(await first.json()).toMatchObject({ result: 'disconnected', connection: { status: 'disconnected', statusReason: 'disconnected by the merchant' } });
       const second = await h.request(`/v1/connections/${connection.id}`, { method: 'DELETE', headers: as });
       expect(await second.json()).toMatchObject({ result: 'already_disconnected' });
       await expectError(await h.request(`/v1/connections/${connection.id}/reauthorize`, { method: 'POST', headers: as }), 409, 'connection_disconnected');

@@ -137,7 +137,7 @@ describe('npm run ops', () => {
   it('refuses what the state does not allow and rejects bad input, each with its exit status', async () => {
     const cases: [string[], number, RegExp][] = [
       [['status', '7d444840-9dc0-11d1-b245-5ffdce74fad2'], OPS_EXIT.notFound, /no connection 7d444840/],
-      [['sync', parked[0]!.connectionId], OPS_EXIT.refused, /waits for the merchant to re-authorize/],
+      [['sync', parked[0]!.connectionId], OPS_EXIT.refused, /until the merchant re-authorizes/],
       [['resync', active.connectionId, '--since', 'last week'], OPS_EXIT.usage, /not an ISO-8601 date/],
       [['status', 'not-a-connection'], OPS_EXIT.usage, /is not a connection id/],
       [['sync', disconnected.connectionId], OPS_EXIT.refused, /was disconnected/],

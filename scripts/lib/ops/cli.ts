@@ -3,6 +3,8 @@
  * nudges an operator gives them (sync now, resync a window). Reads DATABASE_URL and TEMPORAL_ADDRESS
  * (role `ops` of the config module); tables for people, `--json` for scripts.
  */
+import { createConnectionWorkflows } from '../../../connections/workflow-client.js';
+import { createLogger } from '../../../shared/logger.js';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { openDatabase, type DatabaseHandle } from '../../../db/client.js';
@@ -111,7 +113,9 @@ class Resources {
   async context(): Promise<OpsContext> {
     const { db } = await this.databaseOnly();
     this.connection ??= await Connection.connect({ ...temporalConnectionOptions(this.config.temporal), connectTimeout: 5_000 });
-    return { db, client: new Client({ connection: this.connection, namespace: this.config.temporal.namespace }) };
+    const client = new Client({ connection: this.connection, namespace: this.config.temporal.namespace });
+    const workflows = createConnectionWorkflows({ client, taskQueue: this.config.temporal.taskQueue, logger: createLogger({ level: 'silent' }), syncIntervalMs: this.config.syncIntervalMs });
+    return { db, client, workflows };
   }
 
   async close(): Promise<void> {

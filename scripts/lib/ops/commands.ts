@@ -6,9 +6,13 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../../../db/client.js';
 import { getConnection, listConnectionsByStatus, type Connection } from '../../../db/queries/connections.js';
 import { listSyncRuns, type SyncRun } from '../../../db/queries/sync-runs.js';
+import { createConnectionCommands, type ConnectionCommands } from '../../../connections/commands.js';
+import { ConnectionCommandError } from '../../../connections/errors.js';
+import type { ConnectionWorkflows } from '../../../connections/workflow-client.js';
 import { QUICKBOOKS_ENTITIES, workflowIdForConnection, type ConnectionStatus, type QuickBooksEntity } from '../../../shared/contract.js';
+import { createLogger } from '../../../shared/logger.js';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../../shared/search-attributes.js';
-import { resyncSignal, statusQuery, syncNowSignal } from '../../../workflows/messages.js';
+import { statusQuery } from '../../../workflows/messages.js';
 import type { ConnectionStatusView } from '../../../shared/workflow-payloads.js';
 
 /** Why a command could not do what was asked; `kind` decides the exit status. */
@@ -25,10 +29,13 @@ export class OpsError extends Error {
 export interface OpsContext {
   db: Database;
   client: Client;
+  /** The same workflow client the API uses (signals, the status query). */
+  workflows: ConnectionWorkflows;
   /** Deadline for each Temporal call (a query waits for a worker to answer). */
   temporalTimeoutMs?: number;
 }
 
+const silentLogger = createLogger({ level: 'silent' });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WORKFLOW_PREFIX = workflowIdForConnection('');
 
@@ -199,21 +206,13 @@ export async function connectionStatus(context: OpsContext, connectionId: string
 
 // MARK: signals
 
-function assertSyncable(connection: Connection, options: { allowNeedsReauthorization: boolean }): void {
-  if (connection.status === 'pending_authorization') throw new OpsError('refused', `connection ${connection.id} is not authorized yet: the merchant has to finish connecting QuickBooks`);
-  if (connection.status === 'disconnected') throw new OpsError('refused', `connection ${connection.id} was disconnected`);
-  if (connection.status === 'needs_reauthorization' && !options.allowNeedsReauthorization) {
-    throw new OpsError('refused', `connection ${connection.id} waits for the merchant to re-authorize QuickBooks; nothing can sync until then (a resync is remembered for when it resumes)`);
-  }
-}
-
-async function signalRunning(context: OpsContext, connectionId: string, send: (workflowId: string) => Promise<void>): Promise<string> {
-  const workflowId = workflowIdForConnection(connectionId);
+/** A connection command, refused the same way the API refuses it. */
+async function command<T>(context: OpsContext, connectionId: string, run: (commands: ConnectionCommands, connection: Connection) => Promise<T>): Promise<T> {
+  const connection = await requireConnection(context, connectionId);
   try {
-    await withDeadline(context, () => send(workflowId));
-    return workflowId;
+    return await run(createConnectionCommands({ db: context.db, workflows: context.workflows, logger: silentLogger }), connection);
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new OpsError('refused', `the workflow ${workflowId} is not running`);
+    if (error instanceof ConnectionCommandError) throw new OpsError('refused', `connection ${connectionId}: ${error.message}`);
     throw error;
   }
 }
@@ -249,17 +248,13 @@ export interface SignalReceipt {
 
 /** Re-pull everything changed since `since` (for the named entities, or all): signals `resync`. */
 export async function requestResync(context: OpsContext, connectionId: string, args: { since: string; entities?: QuickBooksEntity[] | undefined }): Promise<SignalReceipt> {
-  const connection = await requireConnection(context, connectionId);
-  assertSyncable(connection, { allowNeedsReauthorization: true });
   const signalArgs = { since: args.since, ...(args.entities ? { entities: args.entities } : {}) };
-  const workflowId = await signalRunning(context, connectionId, (id) => context.client.workflow.getHandle(id).signal(resyncSignal, signalArgs));
-  return { connectionId, workflowId, signal: 'resync', args: signalArgs };
+  await command(context, connectionId, (commands, connection) => commands.resync(connection, signalArgs));
+  return { connectionId, workflowId: workflowIdForConnection(connectionId), signal: 'resync', args: signalArgs };
 }
 
 /** Sync now instead of at the next interval: signals `syncNow`. */
 export async function requestSync(context: OpsContext, connectionId: string, reason: string): Promise<SignalReceipt> {
-  const connection = await requireConnection(context, connectionId);
-  assertSyncable(connection, { allowNeedsReauthorization: false });
-  const workflowId = await signalRunning(context, connectionId, (id) => context.client.workflow.getHandle(id).signal(syncNowSignal, { reason }));
-  return { connectionId, workflowId, signal: 'syncNow', args: { reason } };
+  await command(context, connectionId, (commands, connection) => commands.syncNow(connection, reason));
+  return { connectionId, workflowId: workflowIdForConnection(connectionId), signal: 'syncNow', args: { reason } };
 }
