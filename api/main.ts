@@ -1,13 +1,12 @@
 /** `npm run api`: the production HTTP API, connected to DATABASE_URL and TEMPORAL_ADDRESS. */
 import { serve } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { openDatabase } from '../db/client.js';
-import { createIntuitOAuth } from '../quickbooks/oauth.js';
 import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
-import { createTokenSealer } from '../shared/seal.js';
 import { createApp } from './app.js';
+import { buildAppDeps } from './build-app-deps.js';
 import { connectWithRetry, temporalConnectionOptions } from '../shared/temporal-connection.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -20,29 +19,7 @@ const temporalConnection = await connectWithRetry(() => Connection.connect(tempo
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
-const app = createApp({
-  db: database.db,
-  temporal: { client: new Client({ connection: temporalConnection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
-  sealer: createTokenSealer(config.tokenEncryptionKeys!),
-  oauth: createIntuitOAuth({
-    clientId: config.intuit.clientId!,
-    clientSecret: config.intuit.clientSecret!,
-    redirectUri: config.intuit.redirectUri,
-    environment: config.intuit.environment,
-    endpoints: config.intuit.endpoints,
-    logger,
-  }),
-  config: {
-    publicBaseUrl: config.publicBaseUrl,
-    adminApiKey: config.adminApiKey!,
-    webhookVerifierToken: config.intuit.webhookVerifierToken,
-    syncIntervalMs: config.syncIntervalMs,
-    dashboardPath: '/',
-    trustedProxyHops: config.trustedProxyHops,
-  },
-  logger,
-  metricsRegistry: registry,
-});
+const app = createApp(buildAppDeps({ config, db: database.db, temporalConnection, logger, metricsRegistry: registry }));
 
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   logger.info({ port: info.port, publicBaseUrl: config.publicBaseUrl }, 'api listening');

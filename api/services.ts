@@ -1,6 +1,7 @@
 /** The injected dependencies with every default filled in: what route modules receive. */
 import { createConnectionCommands, type ConnectionCommands } from '../connections/commands.js';
 import { createConnectionWorkflows, type ConnectionWorkflows } from '../connections/workflow-client.js';
+import { countConnectionsByStatus } from '../db/queries/connection-stats.js';
 import { createApiMetrics, type ApiMetrics } from '../shared/metrics.js';
 import type { AppConfig, AppDeps, PublicRateLimits } from './deps.js';
 
@@ -44,7 +45,7 @@ export function resolveServices(deps: AppDeps): AppServices {
     clock,
     workflows,
     connections: createConnectionCommands({ db: deps.db, workflows, logger: deps.logger, clock }),
-    metrics: createApiMetrics({ db: deps.db, logger: deps.logger, registry: deps.metricsRegistry }),
+    metrics: createApiMetrics({ countConnections: () => countConnectionsByStatus(deps.db), logger: deps.logger, registry: deps.metricsRegistry }),
     config: {
       publicBaseUrl: deps.config.publicBaseUrl.replace(/\/+$/, ''),
       adminApiKey: deps.config.adminApiKey,

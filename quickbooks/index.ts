@@ -40,5 +40,4 @@ export {
   type QuickBooksErrorKind,
   type QuickBooksErrorType,
 } from './errors.js';
-export { toApplicationFailure, type QuickBooksFailureDetails } from './temporal-failure.js';
 export { redactSecrets } from './redact.js';

@@ -9,10 +9,9 @@
  * HTTP statuses), never ids.
  */
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
-import type { Database } from '../db/client.js';
-import { countConnectionsByStatus } from '../db/queries/connection-stats.js';
-import { CONNECTION_STATUSES } from './contract.js';
+import { CONNECTION_STATUSES, type ConnectionStatus } from './contract.js';
 import type { Logger } from './logger.js';
+import type { RecordCounts } from './workflow-payloads.js';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -32,11 +31,8 @@ export interface QuickBooksResponseObservation {
   durationMs: number;
 }
 
-export interface RecordCounts {
-  upserted: number;
-  deleted: number;
-  skipped: number;
-}
+/** Connections per status, read at scrape time from wherever they live (the database). */
+export type ConnectionCounter = () => Promise<ReadonlyMap<ConnectionStatus, number>>;
 
 export interface SyncMetrics {
   registry: Registry;
@@ -61,7 +57,7 @@ function once<T extends Metric>(registry: Registry, name: string, create: () => 
 }
 
 /** `quickbooks_connections{status}`, collected from the database at scrape time. */
-export function registerConnectionsGauge(params: { registry: Registry; db: Database; logger: Logger }): void {
+export function registerConnectionsGauge(params: { registry: Registry; countConnections: ConnectionCounter; logger: Logger }): void {
   once(
     params.registry,
     'quickbooks_connections',
@@ -73,7 +69,7 @@ export function registerConnectionsGauge(params: { registry: Registry; db: Datab
         registers: [params.registry],
         async collect() {
           try {
-            const counts = await countConnectionsByStatus(params.db);
+            const counts = await params.countConnections();
             for (const status of CONNECTION_STATUSES) this.set({ status }, counts.get(status) ?? 0);
           } catch (error) {
             params.logger.warn({ err: error }, 'could not count connections for the metrics scrape');
@@ -83,7 +79,7 @@ export function registerConnectionsGauge(params: { registry: Registry; db: Datab
   );
 }
 
-export function createApiMetrics(params: { db: Database; logger: Logger; registry?: Registry | undefined }): ApiMetrics {
+export function createApiMetrics(params: { countConnections: ConnectionCounter; logger: Logger; registry?: Registry | undefined }): ApiMetrics {
   const registry = params.registry ?? new Registry();
   const httpRequests = once(
     registry,
@@ -130,12 +126,12 @@ export function createApiMetrics(params: { db: Database; logger: Logger; registr
         registers: [registry],
       }),
   );
-  registerConnectionsGauge({ registry, db: params.db, logger: params.logger });
+  registerConnectionsGauge({ registry, countConnections: params.countConnections, logger: params.logger });
   return { registry, httpRequests, httpRequestDuration, oauthCallbacks, webhooks };
 }
 
-/** The sync engine's metrics; with `db`, the registry also gets the connections gauge. */
-export function createSyncMetrics(params: { registry?: Registry | undefined; db?: Database; logger?: Logger } = {}): SyncMetrics {
+/** The sync engine's metrics; with `countConnections`, the registry also gets the connections gauge. */
+export function createSyncMetrics(params: { registry?: Registry | undefined; countConnections?: ConnectionCounter; logger?: Logger } = {}): SyncMetrics {
   const registry = params.registry ?? new Registry();
   const recordsSynced = once(
     registry,
@@ -204,7 +200,7 @@ export function createSyncMetrics(params: { registry?: Registry | undefined; db?
         registers: [registry],
       }),
   );
-  if (params.db && params.logger) registerConnectionsGauge({ registry, db: params.db, logger: params.logger });
+  if (params.countConnections && params.logger) registerConnectionsGauge({ registry, countConnections: params.countConnections, logger: params.logger });
 
   return {
     registry,

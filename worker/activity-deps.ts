@@ -7,6 +7,7 @@ import { createIntuitOAuth } from '../quickbooks/oauth.js';
 import { createRealmRateLimiter } from '../quickbooks/rate-limiter.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { countConnectionsByStatus } from '../db/queries/connection-stats.js';
 import { createSyncMetrics } from '../shared/metrics.js';
 import { createTokenSealer } from '../shared/seal.js';
 
@@ -23,7 +24,7 @@ export function buildActivityDeps(config: Config, db: Database, logger: Logger, 
   if (!intuit.clientId || !intuit.clientSecret || !config.tokenEncryptionKeys) {
     throw new Error('the worker needs INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET and TOKEN_ENCRYPTION_KEYS');
   }
-  const metrics = options.metricsRegistry ? createSyncMetrics({ registry: options.metricsRegistry, db, logger }) : undefined;
+  const metrics = options.metricsRegistry ? createSyncMetrics({ registry: options.metricsRegistry, countConnections: () => countConnectionsByStatus(db), logger }) : undefined;
   return {
     db,
     logger,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../quickbooks/errors.js';
-import { toApplicationFailure } from '../../quickbooks/temporal-failure.js';
 
 const {
   AccessTokenRejectedError, ClientAuthError, GrantInvalidError, NON_RETRYABLE_QUICKBOOKS_ERROR_TYPES, NormalizationError,
@@ -44,15 +43,5 @@ describe('QuickBooks error classes', () => {
     expect(new ThrottledError('t').retryAfterMs).toBe(60_000);
     expect(new ThrottledError('t', { retryAfterMs: 1_000 }).retryAfterMs).toBe(60_000);
     expect(new ThrottledError('t', { retryAfterMs: 90_000 }).retryAfterMs).toBe(90_000);
-  });
-});
-
-describe('toApplicationFailure', () => {
-  it('carries the type, retryability, throttle delay and Intuit facts', () => {
-    const throttled = toApplicationFailure(new ThrottledError('slow down', { status: 429, code: '3001', intuitTid: '1-t', retryAfterMs: 75_000 }));
-    expect(throttled).toMatchObject({ type: 'ThrottledError', nonRetryable: false, nextRetryDelay: 75_000 });
-    expect(throttled.details).toEqual([{ kind: 'throttled', status: 429, code: '3001', faultType: null, intuitTid: '1-t', retryAfterMs: 75_000 }]);
-    const grant = toApplicationFailure(new GrantInvalidError('re-authorize'));
-    expect(grant).toMatchObject({ type: 'GrantInvalidError', nonRetryable: true });
   });
 });

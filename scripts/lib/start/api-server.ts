@@ -6,14 +6,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from '../../../api/app.js';
+import { buildAppDeps } from '../../../api/build-app-deps.js';
 import type { Database } from '../../../db/client.js';
-import { createIntuitOAuth } from '../../../quickbooks/oauth.js';
 import type { Config } from '../../../shared/config.js';
 import type { Logger } from '../../../shared/logger.js';
-import { createTokenSealer } from '../../../shared/seal.js';
 import { temporalConnectionOptions } from '../../../shared/temporal-connection.js';
 
 /** In-flight requests get this long once the server stops accepting new ones. */
@@ -37,29 +36,7 @@ export async function startApiServer(options: { config: Config; db: Database; lo
   const { config, logger } = options;
   const temporalConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const registry = options.metricsRegistry ?? createMetricsRegistry();
-  const app = createApp({
-    db: options.db,
-    temporal: { client: new Client({ connection: temporalConnection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
-    sealer: createTokenSealer(config.tokenEncryptionKeys!),
-    oauth: createIntuitOAuth({
-      clientId: config.intuit.clientId!,
-      clientSecret: config.intuit.clientSecret!,
-      redirectUri: config.intuit.redirectUri,
-      environment: config.intuit.environment,
-      endpoints: config.intuit.endpoints,
-      logger,
-    }),
-    config: {
-      publicBaseUrl: config.publicBaseUrl,
-      adminApiKey: config.adminApiKey!,
-      webhookVerifierToken: config.intuit.webhookVerifierToken,
-      syncIntervalMs: config.syncIntervalMs,
-      dashboardPath: '/',
-      trustedProxyHops: config.trustedProxyHops,
-    },
-    logger,
-    metricsRegistry: registry,
-  });
+  const app = createApp(buildAppDeps({ config, db: options.db, temporalConnection, logger, metricsRegistry: registry }));
 
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   try {
