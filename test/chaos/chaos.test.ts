@@ -1,12 +1,12 @@
 /**
- * One short chaos run, exactly as `npm run chaos` makes it (scripts/lib/chaos): two connections sync on a
+ * One short chaos run, exactly as `npm run chaos` makes it (harness/chaos): two connections sync on a
  * stack of their own (Temporal on a SQLite file, Postgres, the simulator, production worker processes)
  * while workers and the Temporal server are SIGKILLed, Postgres connections are cut, QuickBooks fails
  * and revokes grants, and the books change; at the end every record must equal QuickBooks' snapshot.
  * CHAOS_SEED picks another schedule (the default is fixed so a failure reproduces).
  */
 import { describe, expect, it } from 'vitest';
-import { runChaosCli } from '../../scripts/lib/chaos/cli.js';
+import { runChaosCli } from '../../harness/chaos/cli.js';
 
 const SEED = process.env.CHAOS_SEED ?? '7001';
 

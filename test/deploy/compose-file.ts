@@ -6,10 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../../shared/paths.js';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const ROOT = PROJECT_ROOT;
 export const COMPOSE_PATH = join(ROOT, 'docker-compose.yml');
 
 export type Env = Record<string, string | undefined>;

@@ -362,7 +362,7 @@ describe('Dockerfile', () => {
 
   it('keeps dependencies, local state, secrets and git out of the build context, and what runs in', () => {
     for (const path of ['node_modules', '.tools', '.data/pglite', '.cache', '.git', '.env', 'deploy/.env', 'test-artifacts']) expect(ignored(path), path).toBe(true);
-    const needed = ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'shared/config.ts', 'db/migrations/0000_initial.sql', 'db/migrate-cli.ts', 'workflows/index.ts'];
+    const needed = ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'shared/config.ts', 'db/migrations/0000_initial.sql', 'cli/db-migrate.ts', 'workflows/index.ts'];
     for (const name of Object.values(IMAGE_SERVICES)) needed.push(packageJson.scripts[name]!.split(/\s+/)[1]!);
     needed.push(asList(service('worker').healthcheck?.test).find((part) => part.endsWith('.ts'))!);
     for (const path of needed) expect(ignored(path), path).toBe(false);

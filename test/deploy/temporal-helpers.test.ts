@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unhealthyReason } from '../../deploy/worker-healthcheck.js';
-import { requireTemporalBinaries } from '../../scripts/lib/temporal-binaries.js';
+import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../shared/search-attributes.js';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal.js';
 import { asList, loadCompose, requiredEnv, ROOT } from './compose-file.js';

@@ -14,7 +14,7 @@ import { loadCredentials } from '../../db/queries/credentials.js';
 import { apiKeys } from '../../db/schema/index.js';
 import { createAccountingApi } from '../../quickbooks/accounting-api.js';
 import { ThrottledError } from '../../quickbooks/errors.js';
-import { freePort } from '../../scripts/lib/free-port.js';
+import { freePort } from '../../local/free-port.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createSyncMetrics } from '../../shared/metrics.js';

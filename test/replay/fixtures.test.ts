@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { formatResult } from '../../scripts/lib/replay/cli.js';
-import { eventTypeName, summarizeHistory, type History } from '../../scripts/lib/replay/history-json.js';
-import { describeEvent, replayHistories, type HistorySource } from '../../scripts/lib/replay/replay.js';
-import { readHistoryFiles } from '../../scripts/lib/replay/sources.js';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
+import { formatResult } from '../../cli/replay/run.js';
+import { eventTypeName, summarizeHistory, type History } from '../../replay/history-json.js';
+import { describeEvent, replayHistories, type HistorySource } from '../../replay/replay.js';
+import { readHistoryFiles } from '../../replay/sources.js';
+import { PROJECT_ROOT } from '../../shared/paths.js';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'histories');
 
@@ -23,7 +23,7 @@ describe('the committed workflow histories', () => {
 
   const byFile = (file: string): History => {
     const source = sources.find((candidate) => candidate.label.endsWith(`/${file}`));
-    if (!source) throw new Error(`fixture ${file} is missing: record it with npx tsx scripts/record-history-fixtures.ts`);
+    if (!source) throw new Error(`fixture ${file} is missing: record it with npx tsx harness/record-history-fixtures.ts`);
     return source.history;
   };
   const signals = (history: History) => (history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes).map((event) => event.workflowExecutionSignaledEventAttributes!.signalName);

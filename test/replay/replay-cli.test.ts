@@ -7,9 +7,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPLAY_EXIT } from '../../scripts/lib/replay/cli.js';
-import { eventIdOf, historyFromJson } from '../../scripts/lib/replay/history-json.js';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
+import { REPLAY_EXIT } from '../../cli/replay/run.js';
+import { eventIdOf, historyFromJson } from '../../replay/history-json.js';
+import { PROJECT_ROOT } from '../../shared/paths.js';
 import { npmRun } from './support.js';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'histories');

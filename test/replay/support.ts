@@ -1,6 +1,6 @@
 /** Runs a package.json script (`npm run replay`, `npm run ops`) as a real process and collects what it says. */
 import { spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
+import { PROJECT_ROOT } from '../../shared/paths.js';
 
 export interface CommandResult {
   code: number | null;

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../api/app.js';
 import { connectionCredentials, merchants } from '../../db/schema/index.js';
 import { createIntuitOAuth } from '../../quickbooks/oauth.js';
-import { compareWithSnapshot } from '../../scripts/lib/verify-records.js';
+import { compareWithSnapshot } from '../../harness/verify-records.js';
 import { intuitEndpoints } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createTokenSealer, type TokenSealer } from '../../shared/seal.js';

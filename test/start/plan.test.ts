@@ -7,9 +7,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { effectiveConfig, planStart } from '../../scripts/lib/start/plan.js';
-import { loadOrCreateSecrets } from '../../scripts/lib/start/secrets.js';
-import { workflowSourceKey } from '../../scripts/lib/start/workflow-bundle.js';
+import { effectiveConfig, planStart } from '../../local/plan.js';
+import { loadOrCreateSecrets } from '../../local/secrets.js';
+import { workflowSourceKey } from '../../local/workflow-bundle.js';
 import { ConfigError, loadConfig } from '../../shared/config.js';
 
 const DATA = '/data/here';

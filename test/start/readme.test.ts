@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
+import { PROJECT_ROOT } from '../../shared/paths.js';
 import { CONFIG_VARIABLES } from '../../shared/config.js';
 
 const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');

@@ -38,7 +38,7 @@ function isGone(pid: number): boolean {
   }
 }
 
-describe('npm start (scripts/start.ts)', () => {
+describe('npm start (cli/start.ts)', () => {
   let dataDir: string;
   let env: Record<string, string>;
   let running: StartedProduct | undefined;

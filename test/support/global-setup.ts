@@ -9,8 +9,9 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/client.js';
 import { migrateDatabase } from '../../db/migrate.js';
-import { requireTemporalBinaries, PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
-import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server.js';
+import { PROJECT_ROOT } from '../../shared/paths.js';
+import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
+import { startTemporalDevServer } from '../../local/temporal-dev-server.js';
 import { createDatabase, databaseUrl, dropDatabasesWithPrefix } from './postgres-admin.js';
 
 declare module 'vitest' {

@@ -15,7 +15,7 @@ import { createMerchant, type Merchant } from '../../db/queries/merchants.js';
 import { createAccountingApi, type AccountingApiOptions } from '../../quickbooks/accounting-api.js';
 import { createIntuitOAuth, type IntuitOAuth } from '../../quickbooks/oauth.js';
 import { createRealmRateLimiter } from '../../quickbooks/rate-limiter.js';
-import { compareWithSnapshot, type RecordComparison } from '../../scripts/lib/verify-records.js';
+import { compareWithSnapshot, type RecordComparison } from '../../harness/verify-records.js';
 import { completeConsent } from '../../simulator/consent-client.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import type { CreateCompanyRequest, SimulatorConfig } from '../../simulator/types.js';

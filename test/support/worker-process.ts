@@ -1,6 +1,6 @@
 /** Runs the production worker (`worker/main.ts`) as a child process, so a test can SIGKILL it mid-page. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-binaries.js';
+import { PROJECT_ROOT } from '../../shared/paths.js';
 
 export interface WorkerProcess {
   child: ChildProcess;

@@ -1,12 +1,13 @@
 /**
- * Runs the start command (`node --import tsx scripts/start.ts`, what `npm start` runs) as a child
+ * Runs the start command (`node --import tsx cli/start.ts`, what `npm start` runs) as a child
  * process on free ports and a data folder of the test's own, and reads what it prints: the structured
  * `ready` line (URLs) and the banner (the demo merchant's API key).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../../../scripts/lib/free-port.js';
-import { PROJECT_ROOT, requireTemporalBinaries } from '../../../scripts/lib/temporal-binaries.js';
-import type { StartUrls } from '../../../scripts/lib/start/banner.js';
+import { freePort } from '../../../local/free-port.js';
+import { PROJECT_ROOT } from '../../../shared/paths.js';
+import { requireTemporalBinaries } from '../../../local/temporal-binaries.js';
+import type { StartUrls } from '../../../local/banner.js';
 
 export interface StartEnvOptions {
   dataDir: string;
@@ -52,7 +53,7 @@ export interface StartedProduct {
 }
 
 export async function launchStart(env: Record<string, string>, timeoutMs = 120_000): Promise<StartedProduct> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const lines: Record<string, unknown>[] = [];
   let pending = '';

@@ -1,0 +1,176 @@
+/**
+ * fleet_connections / fleet_cycle_lag_s_p99 / worker_rss_mb: 1,000 connections (--quick: 100) syncing every
+ * 15 minutes (--quick: 1 minute; --fleet-interval to change it) on one production worker process.
+ *
+ * The connections are connected through the API one by one, evenly spread over one interval, so their
+ * cycles are spread the way a real fleet's are (a fleet connected all at once would have every timer
+ * fire in the same minute). After the last connect comes one full interval (plus 90 s, enough to see a
+ * cycle later than the 60 s target) in which every connection's first timer-driven cycle falls: that is
+ * the steady state of `connections / interval` cycles per second, with nothing else going on.
+ *
+ * Lag: each cycle's change-data-capture request arrives at the simulator (its request log timestamps
+ * it); the cycle was due `interval` after the previous cycle's request. So lag = gap between consecutive
+ * CDC requests of a connection − interval. That slightly overstates the lag (the timer starts only once
+ * the previous cycle's reply is stored, a few ms after its request arrived), which errs on the safe side.
+ * A cycle still missing at the end of the window counts with the lag it had reached by then.
+ *
+ * worker_rss_mb: the worker process's own resident memory (/proc VmRSS), sampled every 2 s; the figure is
+ * the peak over the steady-state window (the peak of the whole run is noted).
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { connections, syncRuns } from '../../db/schema/index.js';
+import { workflowIdForConnection } from '../../shared/contract.js';
+import { sleep } from '../retry.js';
+import { startBenchStack, type BenchStack } from './bench-stack.js';
+import { below, fleetWorker, type BenchContext, type BenchmarkResult } from './figures.js';
+import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../shared/config.js';
+import { cpuSeconds, RssSampler, rssMbOf } from './proc.js';
+import { eventTimeMs, eventTypeName, historiesOf } from './history.js';
+import { profileFlags } from './profiles.js';
+import { RequestCollector } from './request-log.js';
+import { describeSamples, quantile, round } from './stats.js';
+
+const GRACE_MS = 90_000;
+const CONNECT_CONCURRENCY = 8;
+
+export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkResult> {
+  const count = context.options.fleetConnections ?? (context.quick ? 100 : 1_000);
+  const intervalMs = context.options.fleetIntervalMs ?? (context.quick ? 60_000 : 15 * 60_000);
+  const stack = await startBenchStack({ name: 'fleet', syncIntervalMs: intervalMs, orchestratorDbConnections: 20 });
+  try {
+    const worker = await stack.startWorker({ label: 'worker', ...fleetWorker(context), nodeFlags: [...fleetWorker(context).nodeFlags, ...profileFlags(context, 'fleet-worker')] });
+    const rss = new RssSampler(worker, 2_000);
+    const temporal = stack.temporal.pid;
+    const merchant = await stack.createApiMerchant();
+    const realms: string[] = [];
+    for (let index = 0; index < count; index++) realms.push((await stack.simulator.control.createCompany({ seed: 10_000 + index, customers: 1, items: 1, invoices: 2 })).realmId);
+    const collector = new RequestCollector(stack.simulator.control).start(3_000);
+
+    // MARK: connect, spread over one interval
+    context.log(`fleet: connecting ${count} connections over ${Math.round(intervalMs / 1000)} s`);
+    const connectStart = Date.now();
+    let next = 0;
+    let late = 0;
+    const connector = async () => {
+      for (let index = next++; index < count; index = next++) {
+        const due = connectStart + (index * intervalMs) / count;
+        if (Date.now() < due) await sleep(due - Date.now());
+        else if (Date.now() - due > 5_000) late += 1;
+        await stack.connectViaApi(merchant.apiKey, realms[index]!);
+        if ((index + 1) % Math.max(1, Math.floor(count / 10)) === 0) context.log(`fleet: ${index + 1}/${count} connected, worker RSS ${round(rss.sample() ?? 0)} MiB`);
+      }
+    };
+    await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, connector));
+    const windowStart = Math.max(Date.now(), connectStart + intervalMs);
+    const windowEnd = windowStart + intervalMs + GRACE_MS;
+    const cpuAtWindow = cpuSeconds(worker.pid) ?? 0;
+    context.log(`fleet: all connected; measuring until ${new Date(windowEnd).toISOString()}`);
+    while (Date.now() < windowEnd) {
+      await sleep(Math.min(60_000, windowEnd - Date.now()));
+      context.log(`fleet: worker RSS ${round(rss.sample() ?? 0)} MiB, ${collector.entries.length} requests seen`);
+    }
+    const windowCpu = (cpuSeconds(worker.pid) ?? cpuAtWindow) - cpuAtWindow;
+    await collector.stop();
+    rss.stop();
+
+    // MARK: lag
+    const cdcByRealm = new Map<string, number[]>();
+    for (const entry of collector.entries) {
+      if (entry.kind !== 'api' || !entry.path.endsWith('/cdc') || !entry.realmId) continue;
+      cdcByRealm.set(entry.realmId, [...(cdcByRealm.get(entry.realmId) ?? []), Date.parse(entry.at)]);
+    }
+    const steadyLags: number[] = [];
+    const connectPhaseLags: number[] = [];
+    let missing = 0;
+    let neverSynced = 0;
+    let repeats = 0;
+    for (const realmId of realms) {
+      const times = (cdcByRealm.get(realmId) ?? []).sort((a, b) => a - b);
+      if (times.length === 0) {
+        neverSynced += 1;
+        continue;
+      }
+      for (let index = 1; index < times.length; index++) {
+        const gap = times[index]! - times[index - 1]!;
+        // A second CDC request well inside one interval is the same cycle asking again (a retried pull), not a cycle.
+        if (gap < intervalMs / 2) {
+          repeats += 1;
+          continue;
+        }
+        (times[index]! >= windowStart ? steadyLags : connectPhaseLags).push((gap - intervalMs) / 1000);
+      }
+      const due = times[times.length - 1]! + intervalMs;
+      if (due < windowEnd) {
+        missing += 1;
+        steadyLags.push((windowEnd - due) / 1000);
+      }
+    }
+    const breakdown = await lagBreakdown(stack, realms, cdcByRealm, windowStart, context.quick ? 30 : 60);
+    const [failures] = await stack.database.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(syncRuns)
+      .where(and(eq(syncRuns.outcome, 'failed')));
+    const throttled = collector.entries.filter((entry) => entry.status === 429).length;
+    const windowPeak = rss.peakSince(windowStart);
+    const lagP99 = quantile(steadyLags, 0.99);
+    return {
+      figures: [
+        { name: 'fleet_connections', value: count },
+        { name: 'fleet_cycle_lag_s_p99', value: round(lagP99, 2), target: below(60, ' s') },
+        { name: 'worker_rss_mb', value: round(windowPeak), target: below(1024, ' MiB') },
+        { name: 'fleet_worker_max_cached_workflows', value: context.options.workerMaxCached ?? DEFAULT_WORKER_MAX_CACHED_WORKFLOWS },
+      ],
+      notes: [
+        `${count} connections at a ${round(intervalMs / 60_000, 2)}-minute interval (${round(count / (intervalMs / 1000), 2)} cycles/s in the steady state), connected over ${round((windowStart - connectStart) / 1000)} s ` +
+          `(${late} connects more than 5 s behind schedule); steady-state window ${round((windowEnd - windowStart) / 1000)} s.`,
+        `cycle lag in the steady state: ${describeSamples(steadyLags, ' s')}; ${missing} cycle(s) had not arrived by the end (counted with the lag reached), ${neverSynced} connection(s) never synced; ` +
+          `while connecting (backfills running alongside): ${describeSamples(connectPhaseLags, ' s')}.`,
+        `worker RSS: peak ${round(windowPeak)} MiB in the steady state, ${round(rss.peakSince(0))} MiB over the whole run, ${round(rss.samples[rss.samples.length - 1]?.mb ?? 0)} MiB at the end; ` +
+          `worker CPU in the steady state ${round(windowCpu, 1)} s (${round((windowCpu / ((windowEnd - windowStart) / 1000)) * 100, 1)}% of a core)` +
+          `${temporal ? `; Temporal dev server RSS ${round(rssMbOf(temporal) ?? 0)} MiB` : ''}.`,
+        `${failures?.count ?? 0} failed sync runs, ${repeats} CDC request(s) repeated within a cycle, ${throttled} requests answered 429, ${collector.entries.length} QuickBooks requests in all.`,
+        `where a steady-state cycle's lag comes from (${breakdown.cycles} cycles of ${breakdown.connections} connections, from their histories): the timer firing late ${describeSamples(breakdown.timerLate, ' ms')}; ` +
+          `timer fired → workflow task started (waiting for the worker) ${describeSamples(breakdown.dispatch, ' ms')}; workflow task started → CDC request at QuickBooks ${describeSamples(breakdown.toRequest, ' ms')}.`,
+      ],
+      details: { steadyLags, connectPhaseLags, rss: rss.samples, breakdown },
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * For a sample of connections, each steady-state cycle from its history: how late the server fired the
+ * timer, how long the workflow task then waited for the worker, and how long the worker took from
+ * starting that task to the CDC request arriving at QuickBooks.
+ */
+async function lagBreakdown(stack: BenchStack, realms: string[], cdcByRealm: Map<string, number[]>, windowStart: number, sample: number) {
+  const rows = await stack.database.db.select({ id: connections.id, realmId: connections.realmId }).from(connections);
+  const byRealm = new Map(rows.map((row) => [row.realmId, row.id]));
+  const timerLate: number[] = [];
+  const dispatch: number[] = [];
+  const toRequest: number[] = [];
+  const step = Math.max(1, Math.floor(realms.length / sample));
+  let sampled = 0;
+  for (let index = 0; index < realms.length; index += step) {
+    const connectionId = byRealm.get(realms[index]!);
+    if (!connectionId) continue;
+    sampled += 1;
+    const events = (await historiesOf(stack.client, workflowIdForConnection(connectionId))).flatMap((run) => run.events);
+    const cdcs = cdcByRealm.get(realms[index]!) ?? [];
+    for (let position = 0; position < events.length; position++) {
+      const fired = events[position]!;
+      if (eventTypeName(fired) !== 'EVENT_TYPE_TIMER_FIRED' || eventTimeMs(fired) < windowStart) continue;
+      const timerId = String(fired.timerFiredEventAttributes?.timerId);
+      const started = events.find((event) => eventTypeName(event) === 'EVENT_TYPE_TIMER_STARTED' && String(event.timerStartedEventAttributes?.timerId) === timerId);
+      const taskStarted = events.slice(position).find((event) => eventTypeName(event) === 'EVENT_TYPE_WORKFLOW_TASK_STARTED');
+      const request = cdcs.find((at) => at >= eventTimeMs(fired));
+      if (!started || !taskStarted || request === undefined) continue;
+      const timeoutMs = Number(started.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) * 1000 + (started.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6;
+      timerLate.push(eventTimeMs(fired) - eventTimeMs(started) - timeoutMs);
+      dispatch.push(eventTimeMs(taskStarted) - eventTimeMs(fired));
+      toRequest.push(request - eventTimeMs(taskStarted));
+    }
+  }
+  return { connections: sampled, cycles: timerLate.length, timerLate, dispatch, toRequest };
+}

@@ -1,8 +1,0 @@
-/** `npm run ops -- list | status | resync | sync`: see scripts/lib/ops/cli.ts and docs/replay.md. */
-import { runOpsCli } from './lib/ops/cli.js';
-
-process.exitCode = await runOpsCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  env: process.env,
-});
