@@ -33,6 +33,9 @@ export interface WorkflowTarget {
   status: ConnectionStatus;
 }
 
+/** What a newly started workflow may be given beyond its connection (tests and benchmarks shrink pages and intervals). */
+export type WorkflowOptions = Partial<Omit<ConnectionWorkflowInput, 'connectionId' | 'merchantId' | 'carried'>>;
+
 export type ConnectionWorkflows = ReturnType<typeof createConnectionWorkflows>;
 
 export function createConnectionWorkflows(deps: ConnectionWorkflowsDeps) {
@@ -45,9 +48,9 @@ export function createConnectionWorkflows(deps: ConnectionWorkflowsDeps) {
      * Hands freshly issued (already sealed) tokens to the connection's workflow, starting it on first
      * connect: signal-with-start is atomic, so a running workflow is signalled and a missing one started.
      */
-    async deliverTokens(params: { connection: WorkflowTarget; realmId: string; sealedTokens: string }): Promise<void> {
+    async deliverTokens(params: { connection: WorkflowTarget; realmId: string; sealedTokens: string; workflowOptions?: WorkflowOptions }): Promise<void> {
       const { connection } = params;
-      const input: ConnectionWorkflowInput = { connectionId: connection.id, merchantId: connection.merchantId, syncIntervalMs: deps.syncIntervalMs };
+      const input: ConnectionWorkflowInput = { syncIntervalMs: deps.syncIntervalMs, ...params.workflowOptions, connectionId: connection.id, merchantId: connection.merchantId };
       try {
         await withDeadline(TEMPORAL_DEADLINE_MS * 2, () =>
           client.workflow.signalWithStart<typeof quickBooksConnectionWorkflow, [{ realmId: string; sealedTokens: string }]>(WORKFLOW_TYPE, {

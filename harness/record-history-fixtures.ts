@@ -16,7 +16,7 @@ import { FIXTURE_SCENARIOS, type RecordedFixture } from './fixtures/scenarios.js
 import { historyToJson, summarizeHistory } from '../replay/history-json.js';
 import { startRecordingStack } from './fixtures/recording-stack.js';
 import { bundleWorkflows } from '../replay/replay.js';
-import { DEFAULT_WORKFLOWS_PATH } from '../cli/replay/run.js';
+import { DEFAULT_WORKFLOWS_PATH } from '../replay/report.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
 
 // Failures are part of some scenarios (HTTP 500s, a revoked grant): only errors are worth printing.

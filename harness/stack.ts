@@ -1,60 +1,74 @@
 /**
- * The whole product stack for one chaos run or benchmark, started by the script itself: a migrated
- * Postgres database (dropped at the end), a Temporal dev server (optionally on a SQLite file, so it can be
- * SIGKILLed and restarted), the QuickBooks simulator (in this process), and production worker processes
- * (`node --import tsx worker/main.ts`) configured like `npm run worker` against all of that. The
- * orchestrator holds the Temporal client, the intuit-oauth client and the token sealer a merchant's
- * callback would use.
+ * The one way to assemble the product for a test, a chaos run, a benchmark or the history-fixture
+ * recorder: a migrated database, Temporal, the QuickBooks simulator with our app registered, the
+ * intuit-oauth client and token sealer a merchant's callback would use, the product's own workflow
+ * client (token delivery and signals), and workers — the production wiring in this process, or
+ * production worker processes (`worker/main.ts`) configured like `npm run worker` against all of it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import type { ActivityDeps } from '../activities/index.js';
+import { createConnectionWorkflows, type ConnectionWorkflows, type WorkflowOptions } from '../connections/workflow-client.js';
+import { openDatabase, type Database } from '../db/client.js';
+import { migrateDatabase } from '../db/migrate.js';
 import { createMerchant, type Merchant } from '../db/queries/merchants.js';
+import { requireTemporalBinaries } from '../local/temporal-binaries.js';
+import { createAccountingApi, type AccountingApiOptions } from '../quickbooks/accounting-api.js';
 import { createIntuitOAuth, type IntuitOAuth } from '../quickbooks/oauth.js';
+import { createRealmRateLimiter } from '../quickbooks/rate-limiter.js';
 import { intuitEndpoints } from '../shared/config.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createTokenSealer, type TokenSealer } from '../shared/seal.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
 import type { SimulatorConfig } from '../simulator/types.js';
-import { requireTemporalBinaries } from '../local/temporal-binaries.js';
+import { createSyncWorker } from '../worker/create-worker.js';
 import { spawnNodeProcess, type ManagedProcess } from './node-process.js';
-import { createScratchDatabase, dropOrphanDatabases, type ScratchDatabase } from './scratch-database.js';
+import { createScratchDatabase, dropOrphanDatabases } from './postgres.js';
 import { RestartableTemporalServer } from './restartable-temporal.js';
 
-/** The Intuit app the product is registered as, in the simulator. */
-export const STACK_APP = { clientId: 'stack-client-id', clientSecret: 'stack-client-secret', redirectUri: 'http://127.0.0.1:9/oauth/quickbooks/callback' };
-
 export interface StackOptions {
-  /** Database names are `<databasePrefix><pid>_<suffix>`; orphans of dead pids with this prefix are dropped first. */
-  databasePrefix: string;
-  databaseSuffix: string;
-  /** Where the Temporal SQLite file and process logs go; created, and removed by close() unless `keepWorkDir`. */
-  workDir: string;
-  keepWorkDir?: boolean;
-  /** Persist Temporal to a SQLite file in workDir (needed to restart it); in memory otherwise. */
+  /** A migrated database that outlives the stack (a test file's copy); a scratch one created and dropped with it; or PGlite in memory. */
+  database: { url: string } | { scratch: string; dropOrphansWithPrefix?: string; maxConnections?: number } | 'pglite';
+  /** A Temporal server that outlives the stack (the test run's); without it the stack runs a dev server of its own. */
+  temporal?: { address: string; namespace: string };
+  /** The stack's own dev server persists to a SQLite file in workDir, so it can be killed and restarted. */
   persistTemporal?: boolean;
   temporalDynamicConfig?: Record<string, unknown>;
-  simulatorSeed?: number;
-  simulatorConfig?: Partial<SimulatorConfig>;
-  /** The redirect URI registered with the simulator (the API's callback when a test runs the API). */
+  simulator?: { seed?: number; config?: Partial<SimulatorConfig> };
+  /** The redirect URI registered with the simulator (the API's callback when the stack serves the API). */
   redirectUri?: string;
   /** Task queue of the workers (default: a fresh one per stack). */
   taskQueue?: string;
-  orchestratorDbConnections?: number;
+  /** The production worker wiring in this process; without it, workers are processes (spawnWorker). */
+  inProcessWorker?: { workflowBundle: WorkerOptions['workflowBundle']; api?: Partial<AccountingApiOptions> };
+  /** What every workflow started through `stack.workflows` gets unless a connection says otherwise. */
+  workflowDefaults?: WorkflowOptions;
+  /** Worker logs (and a persisted Temporal) go here; removed by close() unless `keepWorkDir`. */
+  workDir?: string;
+  keepWorkDir?: boolean;
+  logger?: Logger;
 }
 
-export interface SyncStack {
-  database: ScratchDatabase;
-  temporal: RestartableTemporalServer;
+export interface Stack {
+  database: { db: Database; url: string | undefined; name: string | undefined };
+  temporal: { address: string; namespace: string };
+  /** The stack's own dev server (absent when the stack uses an existing server). */
+  temporalServer: RestartableTemporalServer | undefined;
   client: Client;
   simulator: RunningSimulator;
   oauth: IntuitOAuth;
   sealer: TokenSealer;
-  app: typeof STACK_APP;
+  /** The Intuit app the product is registered as, in the simulator. */
+  app: { clientId: string; clientSecret: string; redirectUri: string };
   taskQueue: string;
-  workDir: string;
-  /** Quiet by default; the chaos run logs its own events. */
+  /** The product's own workflow client: token delivery (signal-with-start) and signals, as the API does them. */
+  workflows: ConnectionWorkflows;
+  /** What the activities of an in-process worker get (tests call activities with it too). */
+  activityDeps: ActivityDeps;
+  worker: Worker | undefined;
   logger: Logger;
   /** The environment of `npm run worker` against this stack. */
   workerEnv(extra?: Record<string, string>): Record<string, string>;
@@ -64,69 +78,62 @@ export interface SyncStack {
   close(): Promise<void>;
 }
 
-export async function startSyncStack(options: StackOptions): Promise<SyncStack> {
-  mkdirSync(options.workDir, { recursive: true });
-  const binaries = requireTemporalBinaries();
-  await dropOrphanDatabases(options.databasePrefix).catch(() => []);
-  const redirectUri = options.redirectUri ?? STACK_APP.redirectUri;
-  const app = { ...STACK_APP, redirectUri };
+const APP = { clientId: 'stack-client-id', clientSecret: 'stack-client-secret', redirectUri: 'http://127.0.0.1:9/oauth/quickbooks/callback' };
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const workDir = options.workDir ?? join(process.cwd(), '.cache', 'stacks', `${process.pid}-${randomUUID()}`);
+  mkdirSync(workDir, { recursive: true });
+  const app = { ...APP, redirectUri: options.redirectUri ?? APP.redirectUri };
   const encryptionKey = randomBytes(32);
+  const sealer = createTokenSealer([encryptionKey]);
+  const logger = options.logger ?? createLogger({ level: 'silent' });
   const taskQueue = options.taskQueue ?? `stack-${randomUUID()}`;
   const cleanups: (() => Promise<unknown>)[] = [];
   const processes = new Set<ManagedProcess>();
-
   const cleanUp = async () => {
     // Nothing of a finished run needs a graceful drain.
     await Promise.allSettled([...processes].map((child) => child.stop('SIGKILL')));
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (!options.keepWorkDir) rmSync(options.workDir, { recursive: true, force: true });
+    if (!options.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
   };
 
   try {
-    const [database, temporal, simulator] = await Promise.all([
-      createScratchDatabase(`${options.databasePrefix}${process.pid}_${options.databaseSuffix}`, { maxConnections: options.orchestratorDbConnections }).then((db) => {
-        cleanups.push(() => db.drop());
-        return db;
-      }),
-      RestartableTemporalServer.start({
-        cliPath: binaries.cli,
-        dbFilename: options.persistTemporal ? join(options.workDir, 'temporal.sqlite') : undefined,
-        dynamicConfig: options.temporalDynamicConfig,
-      }).then((server) => {
-        cleanups.push(() => server.stop());
-        return server;
-      }),
-      startSimulator({
-        seed: options.simulatorSeed,
-        apps: [{ clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [redirectUri] }],
-        config: options.simulatorConfig,
-      }).then((simulator) => {
-        cleanups.push(() => simulator.close());
-        return simulator;
-      }),
+    const [database, temporalServer, simulator] = await Promise.all([
+      openStackDatabase(options.database, cleanups),
+      options.temporal
+        ? undefined
+        : RestartableTemporalServer.start({
+            cliPath: requireTemporalBinaries().cli,
+            dbFilename: options.persistTemporal ? join(workDir, 'temporal.sqlite') : undefined,
+            dynamicConfig: options.temporalDynamicConfig,
+          }).then((server) => (cleanups.push(() => server.stop()), server)),
+      startSimulator({ seed: options.simulator?.seed, config: options.simulator?.config, apps: [{ clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [app.redirectUri] }] }).then(
+        (running) => (cleanups.push(() => running.close()), running),
+      ),
     ]);
+    const temporal = options.temporal ?? { address: temporalServer!.address, namespace: temporalServer!.namespace };
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: temporal.namespace });
-    const logger = createLogger({ level: 'silent' });
-    const oauth = createIntuitOAuth({
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
-      redirectUri,
-      environment: 'sandbox',
-      endpoints: intuitEndpoints('sandbox', simulator.url),
+    const endpoints = intuitEndpoints('sandbox', simulator.url);
+    const oauth = createIntuitOAuth({ ...app, environment: 'sandbox', endpoints, logger, requestTimeoutMs: 10_000 });
+    const activityDeps: ActivityDeps = {
+      db: database.db,
+      sealer,
+      oauth,
+      api: createAccountingApi({ baseUrl: endpoints.accountingApi, limiter: createRealmRateLimiter({}), logger, requestTimeoutMs: 10_000, ...options.inProcessWorker?.api }),
       logger,
-      requestTimeoutMs: 10_000,
-    });
+    };
+    const worker = options.inProcessWorker ? await startInProcessWorker(temporal, taskQueue, activityDeps, options.inProcessWorker.workflowBundle, cleanups) : undefined;
 
     const workerEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
-      DATABASE_URL: database.url,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       TEMPORAL_TASK_QUEUE: taskQueue,
       INTUIT_CLIENT_ID: app.clientId,
       INTUIT_CLIENT_SECRET: app.clientSecret,
-      INTUIT_REDIRECT_URI: redirectUri,
+      INTUIT_REDIRECT_URI: app.redirectUri,
       QBO_SIMULATOR_URL: simulator.url,
       TOKEN_ENCRYPTION_KEYS: encryptionKey.toString('base64'),
       // Several workers on one host: each takes a free port for its /metrics.
@@ -138,13 +145,16 @@ export async function startSyncStack(options: StackOptions): Promise<SyncStack> 
     return {
       database,
       temporal,
+      temporalServer,
       client,
       simulator,
       oauth,
-      sealer: createTokenSealer([encryptionKey]),
+      sealer,
       app,
       taskQueue,
-      workDir: options.workDir,
+      workflows: createConnectionWorkflows({ client, taskQueue, logger, syncIntervalMs: 60 * 60_000 }),
+      activityDeps,
+      worker,
       logger,
       workerEnv,
       spawnWorker(spawnOptions) {
@@ -153,18 +163,53 @@ export async function startSyncStack(options: StackOptions): Promise<SyncStack> 
           entry: spawnOptions.entry ?? 'worker/main.ts',
           env: workerEnv(spawnOptions.env),
           nodeFlags: spawnOptions.nodeFlags,
-          logFile: join(options.workDir, `${spawnOptions.label}.log`),
+          logFile: join(workDir, `${spawnOptions.label}.log`),
         });
         processes.add(child);
         void child.exited.then(() => processes.delete(child));
         return child;
       },
-      createMerchant: (name = `Merchant ${randomBytes(3).toString('hex')}`) =>
-        createMerchant(database.db, { name, keyHash: randomBytes(32).toString('hex'), keyPrefix: 'qbk_stk' }),
+      createMerchant: (name = `Merchant ${randomBytes(3).toString('hex')}`) => createMerchant(database.db, { name, keyHash: randomBytes(32).toString('hex'), keyPrefix: 'qbk_stk' }),
       close: cleanUp,
     };
   } catch (error) {
     await cleanUp();
     throw error;
   }
+}
+
+async function openStackDatabase(choice: StackOptions['database'], cleanups: (() => Promise<unknown>)[]): Promise<Stack['database']> {
+  if (choice === 'pglite') {
+    const handle = await openDatabase({ url: undefined });
+    cleanups.push(() => handle.close());
+    await migrateDatabase(handle);
+    return { db: handle.db, url: undefined, name: undefined };
+  }
+  if ('url' in choice) {
+    const handle = await openDatabase({ url: choice.url, maxConnections: 5 });
+    cleanups.push(() => handle.close());
+    return { db: handle.db, url: choice.url, name: new URL(choice.url).pathname.slice(1) };
+  }
+  if (choice.dropOrphansWithPrefix) await dropOrphanDatabases(choice.dropOrphansWithPrefix).catch(() => []);
+  const scratch = await createScratchDatabase(choice.scratch, { maxConnections: choice.maxConnections });
+  cleanups.push(() => scratch.drop());
+  return { db: scratch.db, url: scratch.url, name: scratch.name };
+}
+
+async function startInProcessWorker(
+  temporal: { address: string; namespace: string },
+  taskQueue: string,
+  deps: ActivityDeps,
+  workflowBundle: WorkerOptions['workflowBundle'],
+  cleanups: (() => Promise<unknown>)[],
+): Promise<Worker> {
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  cleanups.push(() => connection.close());
+  const worker = await createSyncWorker({ connection, namespace: temporal.namespace, taskQueue, deps, workflowBundle });
+  const running = worker.run();
+  cleanups.push(async () => {
+    worker.shutdown();
+    await running;
+  });
+  return worker;
 }

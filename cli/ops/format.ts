@@ -1,5 +1,6 @@
 /** Human-readable output of the ops commands: aligned tables and short instants. */
-import type { ConnectionListItem, ConnectionStatusReport, SignalReceipt, SyncRunItem } from '../../connections/operator-views.js';
+import type { ConnectionListItem, ConnectionStatusReport, SyncRunItem } from '../../connections/operator-views.js';
+import type { SignalReceipt } from './signals.js';
 
 /** `2024-06-01 12:30:05Z`, or `—`. */
 export function instant(value: string | null | undefined): string {

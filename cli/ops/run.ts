@@ -10,7 +10,9 @@ import { Client, Connection } from '@temporalio/client';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
 import { ConfigError, loadConfig, type Config } from '../../shared/config.js';
 import { CONNECTION_STATUSES, type ConnectionStatus } from '../../shared/contract.js';
-import { connectionStatus, listConnections, OpsError, parseConnectionId, parseEntities, parseSince, requestResync, requestSync, type OpsContext } from '../../connections/operator-views.js';
+import { connectionStatusReport, listConnections } from '../../connections/operator-views.js';
+import { OpsError, parseConnectionId, parseEntities, parseSince } from './args.js';
+import { requestResync, requestSync, type OpsContext } from './signals.js';
 import { formatList, formatReceipt, formatStatus } from './format.js';
 import { temporalConnectionOptions } from '../../shared/temporal-connection.js';
 
@@ -146,7 +148,8 @@ export async function runOpsCli(argv: readonly string[], io: CliIo): Promise<num
         const connectionId = parseConnectionId(parsed.positionals[0]);
         const runs = positiveInteger('runs', parsed.values.runs, 10, 100);
         resources = new Resources(loadConfig('ops', io.env));
-        const report = await connectionStatus(await resources.context(), connectionId, { runs });
+        const report = await connectionStatusReport(await resources.context(), connectionId, { runs });
+        if (!report) throw new OpsError('not_found', `no connection ${connectionId}`);
         print(report, () => formatStatus(report));
         return OPS_EXIT.ok;
       }

@@ -7,23 +7,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../../shared/config.js';
-import { PROJECT_ROOT } from '../../shared/paths.js';
 import { bundleWorkflows, replayHistories, type HistorySource, type ReplayResult } from '../../replay/replay.js';
 import { fetchHistories, readHistoryFiles, type UnreadableInput } from '../../replay/sources.js';
 import { temporalConnectionOptions } from '../../shared/temporal-connection.js';
-
-export const REPLAY_EXIT = {
-  /** Every history replayed deterministically. */
-  deterministic: 0,
-  /** At least one history diverged (non-determinism) or failed a workflow task during replay. */
-  diverged: 1,
-  /** Bad arguments, or an input that is not a readable history (missing file, not JSON, unknown workflow). */
-  unreadable: 2,
-  /** The tool could not do its work: Temporal unreachable, workflow code that does not bundle. */
-  unavailable: 3,
-} as const;
-
-export const DEFAULT_WORKFLOWS_PATH = resolve(PROJECT_ROOT, 'workflows', 'index.ts');
+import { DEFAULT_WORKFLOWS_PATH, formatResult, REPLAY_EXIT } from '../../replay/report.js';
 
 export const REPLAY_USAGE = `Usage:
   npm run replay -- FILE.json [FILE.json | FOLDER …]
@@ -92,19 +79,6 @@ async function connect(options: { address?: string | undefined; namespace?: stri
   return { client: new Client({ connection, namespace: options.namespace ?? config.temporal.namespace }), connection };
 }
 
-export function formatResult(result: ReplayResult): string {
-  const { summary } = result;
-  const head = `${result.label}  (${summary.workflowType}, ${summary.events} events, last ${summary.lastEventType})`;
-  if (result.verdict === 'deterministic') return `✓ deterministic  ${head}`;
-  const lines = [`✗ ${result.verdict === 'nondeterministic' ? 'NON-DETERMINISTIC' : 'REPLAY FAILED'}  ${head}`];
-  const divergence = result.divergence;
-  if (divergence?.eventId !== undefined) {
-    lines.push(`    diverges at event ${divergence.eventId} (${divergence.eventType}${divergence.eventDetail ? `: ${divergence.eventDetail}` : ''})`);
-  }
-  if (divergence?.workflowTaskCompletedEventId !== undefined) lines.push(`    in the workflow task completed at event ${divergence.workflowTaskCompletedEventId}`);
-  lines.push(`    ${divergence?.reason ?? result.error}`);
-  return lines.join('\n');
-}
 
 export async function runReplayCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parse>;

@@ -8,17 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { createApp, type App } from '../../api/app.js';
-import { completeConsent } from '../../simulator/consent-client.js';
-import type { CreateCompanyRequest, SimulatorConfig } from '../../simulator/types.js';
-import { WORKER_READY, type ManagedProcess } from '../node-process.js';
-import { startSyncStack, type SyncStack } from '../stack.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
+import type { CreateCompanyRequest, SimulatorConfig } from '../../simulator/types.js';
+import { connectThroughApi, consentToReauthorization } from '../connect.js';
+import { WORKER_READY, type ManagedProcess } from '../node-process.js';
+import { startStack, type Stack } from '../stack.js';
 
 export const PUBLIC_BASE_URL = 'http://bench.test';
 const ADMIN_API_KEY = `bench-admin-${randomBytes(16).toString('hex')}`;
 const UNLIMITED = 1_000_000_000;
 
-export interface BenchStack extends SyncStack {
+export interface BenchStack extends Stack {
   api: App;
   /** POST /v1/merchants with the admin key. */
   createApiMerchant(name?: string): Promise<{ id: string; apiKey: string }>;
@@ -43,14 +43,11 @@ export interface BenchStackOptions {
 }
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
-  const stack = await startSyncStack({
-    databasePrefix: 'qbo_bench_',
-    databaseSuffix: options.name,
+  const stack = await startStack({
+    database: { scratch: `qbo_bench_${process.pid}_${options.name}`, dropOrphansWithPrefix: 'qbo_bench_', maxConnections: options.orchestratorDbConnections ?? 10 },
     workDir: join(PROJECT_ROOT, '.cache', 'bench', `${options.name}-${process.pid}-${Date.now()}`),
-    simulatorSeed: 20_260_101,
-    simulatorConfig: options.simulatorConfig,
+    simulator: { seed: 20_260_101, config: options.simulatorConfig },
     redirectUri: `${PUBLIC_BASE_URL}/oauth/quickbooks/callback`,
-    orchestratorDbConnections: options.orchestratorDbConnections ?? 10,
   });
   const api = createApp({
     db: stack.database.db,
@@ -74,11 +71,6 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     if (response.status !== status) throw new Error(`${what} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
   };
-  const merchantHeaders = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'application/json' });
-  const pathOf = (url: string) => {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search}`;
-  };
 
   const workers: ManagedProcess[] = [];
   const bench: BenchStack = {
@@ -95,22 +87,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         201,
       );
     },
-    async connectViaApi(apiKey, realmId) {
-      const { connection, authorizeUrl } = await json<{ connection: { id: string }; authorizeUrl: string }>(
-        await api.request('/v1/connections', { method: 'POST', headers: merchantHeaders(apiKey), body: JSON.stringify({ provider: 'quickbooks' }) }),
-        'POST /v1/connections',
-        201,
-      );
-      await bench.callback(pathOf(await completeConsent(authorizeUrl, { realmId })));
-      return connection.id;
-    },
-    async prepareReauthorization(apiKey, connectionId, realmId) {
-      const { authorizeUrl } = await json<{ authorizeUrl: string }>(
-        await api.request(`/v1/connections/${connectionId}/reauthorize`, { method: 'POST', headers: merchantHeaders(apiKey) }),
-        'POST /reauthorize',
-      );
-      return pathOf(await completeConsent(authorizeUrl, { realmId }));
-    },
+    connectViaApi: (apiKey, realmId) => connectThroughApi(api, apiKey, realmId),
+    prepareReauthorization: (apiKey, connectionId, realmId) => consentToReauthorization(api, apiKey, connectionId, { realmId }),
     async callback(path) {
       return json(await api.request(path, { headers: { accept: 'application/json' } }), 'the OAuth callback');
     },

@@ -40,7 +40,7 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
   try {
     const worker = await stack.startWorker({ label: 'worker', ...fleetWorker(context), nodeFlags: [...fleetWorker(context).nodeFlags, ...profileFlags(context, 'fleet-worker')] });
     const rss = new RssSampler(worker, 2_000);
-    const temporal = stack.temporal.pid;
+    const temporal = stack.temporalServer!.pid;
     const merchant = await stack.createApiMerchant();
     const realms: string[] = [];
     for (let index = 0; index < count; index++) realms.push((await stack.simulator.control.createCompany({ seed: 10_000 + index, customers: 1, items: 1, invoices: 2 })).realmId);

@@ -18,10 +18,10 @@ import { PROJECT_ROOT } from '../../shared/paths.js';
 import { compareWithSnapshot, type RecordComparison } from '../verify-records.js';
 import { connectCompany, reauthorizeConnection, type StackConnection } from '../connect.js';
 import { WORKER_READY, type ManagedProcess } from '../node-process.js';
-import { terminateProductConnections } from '../scratch-database.js';
+import { terminateProductConnections } from '../postgres.js';
 import { SeededRandom } from '../random.js';
 import { retryUntil, sleep } from '../retry.js';
-import { startSyncStack, type SyncStack } from '../stack.js';
+import { startStack, type Stack } from '../stack.js';
 
 export interface ChaosOptions {
   seed: number;
@@ -109,19 +109,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
     unexpectedParks: 0, workerCrashes: 0, workerExitReasons: {}, apiRequests: 0, faultedRequests: 0, setupMs: 0, chaosMs: 0, convergeMs: 0, totalMs: 0,
   };
 
-  let stack: SyncStack | undefined;
+  let stack: Stack | undefined;
   const slots: WorkerSlot[] = [];
   try {
-    stack = await startSyncStack({
-      databasePrefix: 'qbo_chaos_',
-      databaseSuffix: String(options.seed),
+    stack = await startStack({
+      database: { scratch: `qbo_chaos_${process.pid}_${options.seed}`, dropOrphansWithPrefix: 'qbo_chaos_' },
       workDir,
       keepWorkDir: true,
       persistTemporal: true,
-      simulatorSeed: rng.seed(),
-      // Access tokens that need a refresh every ~10–30 s (the workflow refreshes 5 minutes before expiry),
-      // so that refresh-token rotation (strictest: every refresh, no grace) is under fire too.
-      simulatorConfig: { accessTokenTtlSeconds: rng.int(310, 330) },
+      simulator: {
+        seed: rng.seed(),
+        // Access tokens that need a refresh every ~10–30 s (the workflow refreshes 5 minutes before expiry),
+        // so that refresh-token rotation (strictest: every refresh, no grace) is under fire too.
+        config: { accessTokenTtlSeconds: rng.int(310, 330) },
+      },
     });
     const activeStack = stack;
     log(`stack up: temporal ${stack.temporal.address}, database ${stack.database.name}, simulator ${stack.simulator.url}, ${workerCount} worker(s)`);
@@ -159,7 +160,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
         pageSize: rng.pick([25, 50, 100]),
         ...(rng.chance(0.5) ? { continueAsNewAfterEvents: rng.int(150, 400) } : {}),
       };
-      const connection = await connectCompany(stack, { merchantId: merchant.id, realmId, workflow });
+      const connection = await connectCompany(stack, { merchantId: merchant.id, realmId, workflow, retryForMs: 60_000 });
       connections.push({ ...connection, revoked: false, entities: entitiesOf(company) });
       log(`connected ${realmId} (${describeCompany(company)}; page ${workflow.pageSize}, every ${workflow.syncIntervalMs} ms${workflow.continueAsNewAfterEvents ? `, continue-as-new after ${workflow.continueAsNewAfterEvents} events` : ''})`);
     }
@@ -206,16 +207,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
         events.temporal_kill += 1;
         log(`SIGKILL temporal dev server; restart on its SQLite file in ${downMs} ms`);
         track('restarting temporal', (async () => {
-          await activeStack.temporal.kill();
+          await activeStack.temporalServer!.kill();
           await sleep(downMs);
-          await activeStack.temporal.restart();
+          await activeStack.temporalServer!.restart();
           temporalDown = false;
           log('temporal dev server back');
         })());
       },
       db_terminate: () => {
         events.db_terminate += 1;
-        track('terminating Postgres connections', terminateProductConnections(activeStack.database.name).then((count) => log(`pg_terminate_backend: ${count} worker connection(s)`)));
+        track('terminating Postgres connections', terminateProductConnections(activeStack.database.name!).then((count) => log(`pg_terminate_backend: ${count} worker connection(s)`)));
       },
       faults: () => {
         const window = ++faultWindow;
@@ -241,7 +242,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
         track(`revoking ${connection.realmId}`, (async () => {
           await activeStack.simulator.control.disconnect(connection.realmId);
           await sleep(awayMs);
-          await reauthorizeConnection(activeStack, connection, 120_000);
+          await reauthorizeConnection(activeStack, connection, { retryForMs: 120_000 });
           connection.revoked = false;
           log(`re-authorized ${connection.realmId}`);
         })());
@@ -284,7 +285,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
     await retryUntil('clearing faults', () => activeStack.simulator.control.clearFaults(), { timeoutMs: 10_000 });
     // Restarts and re-authorizations still under way finish first (each has its own deadline).
     while (inFlight.size > 0) await Promise.race(inFlight);
-    await stack.temporal.restart();
+    await stack.temporalServer!.restart();
     for (const slot of slots) if (!slot.process?.alive() && !slot.killing) startWorker(slot);
     // Signals sent while no worker was up (re-authorizations) are applied once one is: wait for them.
     await Promise.all(slots.map((slot) => slot.process!.waitForOutput(WORKER_READY, 120_000)));
@@ -304,7 +305,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
       const liveGrant = grants.some((grant) => grant.status === 'active');
       if (liveGrant) result.unexpectedParks += 1;
       log(`${connection.realmId} is parked${liveGrant ? ' although QuickBooks still has a live grant for it' : ''} (${status.lastError?.type}: ${status.lastError?.message}); re-authorizing`);
-      await reauthorizeConnection(activeStack, connection, 120_000);
+      await reauthorizeConnection(activeStack, connection, { retryForMs: 120_000 });
     }
     for (const connection of connections) {
       await retryUntil(`syncNow ${connection.workflowId}`, () => activeStack.client.workflow.getHandle(connection.workflowId).signal(syncNowSignal, { reason: 'chaos run: final check' }), { timeoutMs: 60_000 });

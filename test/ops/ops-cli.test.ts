@@ -10,7 +10,6 @@ import { createConnection } from '../../db/queries/connections.js';
 import { listSyncRuns } from '../../db/queries/sync-runs.js';
 import { quickbooksRecords } from '../../db/schema/index.js';
 import type { ConnectionListItem, ConnectionStatusReport } from '../../connections/operator-views.js';
-import { OPS_EXIT, runOpsCli } from '../../cli/ops/run.js';
 import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
 import { workflowIdForConnection, type QuickBooksEntity } from '../../shared/contract.js';
 import { disconnectSignal, syncNowSignal } from '../../workflows/messages.js';
@@ -18,6 +17,9 @@ import type { ConnectionStatusView } from '../../shared/workflow-payloads.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { npmRun, runCommand } from '../replay/support.js';
 import { startSyncFixture, type ConnectedCompany, type SyncFixture } from '../support/sync-fixture.js';
+
+/** `npm run ops` exit statuses, as the README documents them. */
+const OPS_EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, refused: 4 };
 
 describe('npm run ops', () => {
   let fixture: SyncFixture;
@@ -77,9 +79,9 @@ describe('npm run ops', () => {
     for (const connection of parked) expect(table.stdout).toContain(connection.connectionId);
     expect(table.stdout).not.toContain(active.connectionId);
 
-    let out = '';
-    expect(await runOpsCli(['list', '--json'], { stdout: (text) => void (out += text), stderr: () => {}, env })).toBe(OPS_EXIT.ok);
-    const all = JSON.parse(out) as ConnectionListItem[];
+    const listed = await ops('list', '--json');
+    expect(listed.code, listed.stderr).toBe(OPS_EXIT.ok);
+    const all = JSON.parse(listed.stdout) as ConnectionListItem[];
     const statusOf = (id: string) => all.find((item) => item.id === id)?.status;
     expect(all).toHaveLength(6);
     expect(statusOf(active.connectionId)).toBe('active');
@@ -147,15 +149,9 @@ describe('npm run ops', () => {
       [['list', '--limit', 'many'], OPS_EXIT.usage, /--limit must be an integer/],
       [['frobnicate'], OPS_EXIT.usage, /unknown command "frobnicate"/],
     ];
-    // The first three as real processes (exit statuses as a shell sees them), the rest in-process through the same entry.
-    const spawned = await Promise.all(cases.slice(0, 3).map(([args]) => ops(...args)));
-    const inProcess = [];
-    for (const [args] of cases.slice(3)) {
-      let stderr = '';
-      const code = await runOpsCli(args, { stdout: () => {}, stderr: (text) => void (stderr += text), env });
-      inProcess.push({ code, stderr });
-    }
-    [...spawned, ...inProcess].forEach((result, index) => {
+    // Real processes: exit statuses as a shell sees them.
+    const results = await Promise.all(cases.map(([args]) => ops(...args)));
+    results.forEach((result, index) => {
       const [args, code, message] = cases[index]!;
       expect(result.code, `ops ${args.join(' ')}: ${result.stderr}`).toBe(code);
       expect(result.stderr).toMatch(message);

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { formatResult } from '../../cli/replay/run.js';
+import { formatResult } from '../../replay/report.js';
 import { eventTypeName, summarizeHistory, type History } from '../../replay/history-json.js';
 import { describeEvent, replayHistories, type HistorySource } from '../../replay/replay.js';
 import { readHistoryFiles } from '../../replay/sources.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPLAY_EXIT } from '../../cli/replay/run.js';
+import { REPLAY_EXIT } from '../../replay/report.js';
 import type { ReplayResult } from '../../replay/replay.js';
 import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPLAY_EXIT } from '../../cli/replay/run.js';
+import { REPLAY_EXIT } from '../../replay/report.js';
 import { eventIdOf, historyFromJson } from '../../replay/history-json.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
 import { npmRun } from './support.js';

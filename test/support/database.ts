@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
-import { createDatabase, databaseUrl, dropDatabase } from './postgres-admin.js';
+import { createDatabase, databaseUrl, dropDatabase } from '../../harness/postgres.js';
 
 export interface TestDatabase extends DatabaseHandle {
   name: string;

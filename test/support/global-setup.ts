@@ -12,7 +12,7 @@ import { migrateDatabase } from '../../db/migrate.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
 import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
 import { startTemporalDevServer } from '../../local/temporal-dev-server.js';
-import { createDatabase, databaseUrl, dropDatabasesWithPrefix } from './postgres-admin.js';
+import { createDatabase, databaseUrl, dropDatabasesWithPrefix } from '../../harness/postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

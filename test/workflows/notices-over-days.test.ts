@@ -14,17 +14,20 @@ import { merchants, notifications } from '../../db/schema/index.js';
 import { createAccountingApi } from '../../quickbooks/accounting-api.js';
 import { createIntuitOAuth } from '../../quickbooks/oauth.js';
 import { createActivities } from '../../activities/index.js';
-import { completeConsent, startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { intuitEndpoints } from '../../shared/config.js';
 import { workflowIdForConnection } from '../../shared/contract.js';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../shared/search-attributes.js';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { createLogger } from '../../shared/logger.js';
 import { createTokenSealer } from '../../shared/seal.js';
-import { quickBooksConnectionWorkflow } from '../../workflows/index.js';
-import { statusQuery, tokensIssuedSignal } from '../../workflows/messages.js';
+import type { quickBooksConnectionWorkflow } from '../../workflows/index.js';
+import { statusQuery } from '../../workflows/messages.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { TEST_APP } from '../support/sync-fixture.js';
+import { createConnectionWorkflows } from '../../connections/workflow-client.js';
+import { authorizeRealm } from '../../harness/connect.js';
+
+const TEST_APP = { clientId: 'notices-client-id', clientSecret: 'notices-client-secret', redirectUri: 'http://127.0.0.1:9/oauth/quickbooks/callback' };
 
 describe('notices to a merchant whose connection stays parked', () => {
   let env: TestWorkflowEnvironment;
@@ -79,20 +82,14 @@ describe('notices to a merchant whose connection stays parked', () => {
     const { realmId } = await simulator.control.createCompany({ seed: 71, customers: 2, items: 2, invoices: 2 });
     const connection = await createConnection(db.db, { merchantId: merchant.id });
     await recordConnectionRealm(db.db, { connectionId: connection.id, realmId });
-    const state = randomUUID();
-    const redirect = new URL(await completeConsent(oauth.authorizeUrl({ state }), { realmId }));
-    const tokens = await oauth.exchangeCode({ code: redirect.searchParams.get('code')!, realmId, state });
+    const tokens = await authorizeRealm({ oauth }, realmId);
     // The merchant disconnects the app in QuickBooks before the first sync: the workflow parks at once.
     await simulator.control.disconnect(realmId);
 
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.signalWithStart(quickBooksConnectionWorkflow, {
-        workflowId: workflowIdForConnection(connection.id),
-        taskQueue,
-        args: [{ connectionId: connection.id, merchantId: merchant.id, syncIntervalMs: 15 * 60_000 }],
-        signal: tokensIssuedSignal,
-        signalArgs: [{ realmId, sealedTokens: sealer.sealJson(tokens) }],
-      });
+      const workflows = createConnectionWorkflows({ client: env.client, taskQueue, logger, syncIntervalMs: 15 * 60_000 });
+      await workflows.deliverTokens({ connection, realmId, sealedTokens: sealer.sealJson(tokens) });
+      const handle = env.client.workflow.getHandle<typeof quickBooksConnectionWorkflow>(workflowIdForConnection(connection.id));
       const notices = (kind: string) =>
         db.db.select().from(notifications).where(and(eq(notifications.connectionId, connection.id), eq(notifications.kind, kind as 'needs_reauthorization')));
 

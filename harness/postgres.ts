@@ -1,8 +1,9 @@
 /**
- * Throwaway Postgres databases on the real server the test suite uses (127.0.0.1:5432, role `postgres`
- * without a password, or TEST_DATABASE_ADMIN_URL): created and migrated for one chaos run or benchmark,
- * dropped afterwards. The orchestrator's own connections carry another `application_name` than the
- * product's (`quickbooks-sync`), so that terminating "the workers' connections" never cuts our own.
+ * Throwaway Postgres databases on the real server (127.0.0.1:5432, role `postgres` without a password,
+ * or TEST_DATABASE_ADMIN_URL): a migrated template per test run and a copy of it per test file, or a
+ * database created and migrated for one chaos run or benchmark; all dropped afterwards. The harness's
+ * own connections carry another `application_name` than the product's (`quickbooks-sync`), so that
+ * terminating "the workers' connections" never cuts our own.
  */
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
@@ -21,13 +22,43 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-async function withAdmin<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connection: { application_name: ORCHESTRATOR_APPLICATION_NAME } });
   try {
     return await fn(sql);
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/** Creates a database, empty or as a copy of `template` (a copy takes milliseconds). */
+export async function createDatabase(name: string, template?: string): Promise<void> {
+  await withAdmin(async (sql) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sql.unsafe(template ? `create database "${name}" template "${template}"` : `create database "${name}"`);
+        return;
+      } catch (error) {
+        // Two files copying the template at the same instant: Postgres asks the second to wait.
+        if (attempt < 20 && /being accessed by other users/.test((error as Error).message)) {
+          await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+          continue;
+        }
+        throw error;
+      }
+    }
+  });
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await withAdmin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`));
+}
+
+export async function dropDatabasesWithPrefix(prefix: string): Promise<void> {
+  await withAdmin(async (sql) => {
+    const rows = await sql<{ datname: string }[]>`select datname from pg_database where starts_with(datname, ${prefix})`;
+    for (const { datname } of rows) await sql.unsafe(`drop database if exists "${datname}" with (force)`);
+  });
 }
 
 export interface ScratchDatabase {
@@ -42,10 +73,8 @@ export interface ScratchDatabase {
 /** Creates `name` (dropping a leftover of that name first), applies the migrations, and opens a small pool on it. */
 export async function createScratchDatabase(name: string, options: { maxConnections?: number } = {}): Promise<ScratchDatabase> {
   if (!/^[a-z0-9_]{1,63}$/.test(name)) throw new Error(`"${name}" is not a safe database name`);
-  await withAdmin(async (sql) => {
-    await sql.unsafe(`drop database if exists "${name}" with (force)`);
-    await sql.unsafe(`create database "${name}"`);
-  });
+  await dropDatabase(name);
+  await createDatabase(name);
   const url = databaseUrl(name);
   const migrator = await openDatabase({ url, maxConnections: 1 });
   try {
@@ -61,7 +90,7 @@ export async function createScratchDatabase(name: string, options: { maxConnecti
     db,
     async drop() {
       await client.end({ timeout: 5 });
-      await withAdmin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`));
+      await dropDatabase(name);
     },
   };
 }
