@@ -1,17 +1,18 @@
 /**
  * The HTTP API: `createApp(deps)` wires the route modules (one per resource) behind request ids, access
- * logging and metrics, security headers, body limits and one error handler.
+ * logging and metrics, security headers (a strict Content-Security-Policy), body limits and one error handler.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
 import type { AppEnv } from './env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
 import { observeRequests } from './http/observe.js';
+import { securityHeaders } from './http/security-headers.js';
+import { assetRoutes } from './routes/assets.js';
 import { connectionActionRoutes } from './routes/connection-actions.js';
 import { connectionRecordRoutes } from './routes/connection-records.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -39,12 +40,13 @@ export function createApp(deps: AppDeps): App {
 
   app.use(requestId());
   app.use(observeRequests(services));
-  app.use(secureHeaders());
+  app.use(securityHeaders(services));
   app.use(limitBodies());
 
   registerSecuritySchemes(app);
   for (const routes of routeModules(services)) app.route('/', routes);
   app.route('/', docsRoutes(app, services));
+  app.route('/', assetRoutes());
   app.route('/', homeRoutes(services));
   app.route('/', dashboardRoutes(services));
 

@@ -1,6 +1,8 @@
 /**
- * The dashboard's only stylesheet, inlined in every page (no build step, no CDN). Status is never told
- * by colour alone: every badge and message carries an icon and words. Focus is always visible.
+ * The dashboard's only stylesheet, served from our origin at /assets/dashboard.css (no build step, no
+ * CDN; see api/assets/stylesheets.ts). Status is never told by colour alone: every badge and message
+ * carries an icon and words. Focus is always visible. No style attributes in the markup: the
+ * Content-Security-Policy allows none.
  */
 export const DASHBOARD_CSS = `
 :root { --ink: #1f2933; --muted: #52606d; --line: #cbd2d9; --bg: #f5f7fa; --card: #fff; --accent: #1a5fb4; --ok: #1e6b37; --ok-bg: #e3f4e8; --warn: #8a4b00; --warn-bg: #fff3d6; --bad: #9b1c1c; --bad-bg: #fde8e8; --off: #3e4c59; --off-bg: #e4e7eb; --wait: #174ea6; --wait-bg: #e3ecfb; }
@@ -23,8 +25,10 @@ form.inline { display: inline; }
 .flash.success { background: var(--ok-bg); border-color: var(--ok); color: var(--ok); }
 .flash.info { background: var(--wait-bg); border-color: var(--wait); color: var(--wait); }
 .flash.error { background: var(--bad-bg); border-color: var(--bad); color: var(--bad); }
+.flash p { margin: 0; }
 .cards { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); list-style: none; padding: 0; margin: 0; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; position: relative; }
+.card.narrow { max-width: 36rem; }
 .card header { display: flex; align-items: center; gap: .75rem; }
 .card header h3 { flex: 1 1 auto; }
 .card .status { margin: .5rem 0 .25rem; }
