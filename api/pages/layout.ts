@@ -1,7 +1,7 @@
 /** The minimal HTML shell of the few pages outside the dashboard (notices), styled by a served stylesheet. */
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { STYLESHEETS } from '../assets/stylesheets.js';
+import { STYLESHEETS } from '../views/stylesheets.js';
 
 export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
   return html`<!doctype html>

@@ -1,6 +1,6 @@
-/** `GET /assets/<name>.css`: the pages' stylesheets (see api/assets/stylesheets.ts). Not in the OpenAPI document. */
+/** `GET /assets/<name>.css`: the pages' stylesheets (see api/views/stylesheets.ts). Not in the OpenAPI document. */
 import { Hono } from 'hono';
-import { stylesheetForFile } from '../assets/stylesheets.js';
+import { stylesheetForFile } from '../views/stylesheets.js';
 import type { AppEnv } from '../env.js';
 
 /**

@@ -2,7 +2,7 @@
 /** The page shell of the dashboard: header (who is signed in, sign out), skip link, the served stylesheet. */
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { STYLESHEETS } from '../../assets/stylesheets.js';
+import { STYLESHEETS } from '../stylesheets.js';
 
 export interface LayoutProps {
   title: string;

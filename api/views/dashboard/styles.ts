@@ -1,6 +1,6 @@
 /**
  * The dashboard's only stylesheet, served from our origin at /assets/dashboard.css (no build step, no
- * CDN; see api/assets/stylesheets.ts). Status is never told by colour alone: every badge and message
+ * CDN; see api/views/stylesheets.ts). Status is never told by colour alone: every badge and message
  * carries an icon and words. Focus is always visible. No style attributes in the markup: the
  * Content-Security-Policy allows none.
  */

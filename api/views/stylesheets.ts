@@ -4,7 +4,7 @@
  * Each URL carries a hash of its content, so it can be cached for long and still change with a deploy.
  */
 import { createHash } from 'node:crypto';
-import { DASHBOARD_CSS } from '../views/dashboard/styles.js';
+import { DASHBOARD_CSS } from './dashboard/styles.js';
 
 /** The few pages outside the dashboard (Intuit's Disconnect URL): one narrow column. */
 const PLAIN_PAGE_CSS = `
