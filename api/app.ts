@@ -12,6 +12,7 @@ import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
 import { observeRequests } from './http/observe.js';
 import { securityHeaders } from './http/security-headers.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { assetRoutes } from './routes/assets.js';
 import { connectionActionRoutes } from './routes/connection-actions.js';
 import { connectionRecordRoutes } from './routes/connection-records.js';
@@ -21,6 +22,7 @@ import { docsRoutes, registerSecuritySchemes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { intuitAppUrlRoutes } from './routes/intuit-app-urls.js';
+import { merchantApiKeyRoutes } from './routes/merchant-api-keys.js';
 import { merchantRoutes } from './routes/merchants.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
@@ -59,6 +61,8 @@ function routeModules(services: AppServices) {
   return [
     healthRoutes(services),
     merchantRoutes(services),
+    merchantApiKeyRoutes(services),
+    apiKeyRoutes(services),
     sessionRoutes(services),
     connectionRoutes(services),
     connectionActionRoutes(services),
