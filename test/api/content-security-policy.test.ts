@@ -19,7 +19,7 @@ describe('Content-Security-Policy of the HTML pages', () => {
   afterAll(async () => h?.close());
 
   it('sends a strict policy with every HTML page, whose markup needs no exception from it', async () => {
-    expect(pages.map((page) => page.name)).toHaveLength(6);
+    expect(pages.map((page) => page.name)).toHaveLength(7);
     for (const page of pages) {
       const response = await h.request(page.path, { headers: page.headers });
       expect(response.status, page.name).toBe(200);

@@ -66,5 +66,11 @@ details.menu .menu-items .danger-item { color: var(--bad); }
 .sign-in label { display: block; font-weight: 600; margin-bottom: .25rem; }
 .sign-in input { font: inherit; width: 100%; padding: .5rem; margin-bottom: 1rem; border: 1px solid var(--muted); border-radius: 6px; }
 .muted { color: var(--muted); }
+table.keys { border-collapse: collapse; width: 100%; margin: 0 0 1rem; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+table.keys th, table.keys td { padding: .45rem .75rem; border-bottom: 1px solid var(--line); text-align: left; font-weight: normal; }
+table.keys thead th { font-weight: 600; color: var(--muted); }
+table.keys tr[data-revoked="true"] { color: var(--muted); }
+.danger-link { color: var(--bad); }
+.secret code { display: block; padding: .75rem; background: var(--off-bg); border-radius: 6px; font-size: 1.05rem; word-break: break-all; user-select: all; }
 details.history > summary { cursor: pointer; color: var(--muted); margin: 1rem 0 .5rem; }
 `;

@@ -17,9 +17,11 @@ export interface SignedInMerchant {
   apiKey: string;
   cookie: string;
   connectionId: string;
+  /** A second API key's id (the first cannot be revoked, so only this one has a confirmation page). */
+  spareKeyId: string;
 }
 
-/** A merchant with a session cookie and one (pending) connection, for the pages behind sign-in. */
+/** A merchant with a session cookie, one (pending) connection and two API keys, for the pages behind sign-in. */
 export async function signedInMerchant(h: ApiHarness): Promise<SignedInMerchant> {
   const { apiKey } = await h.createMerchant();
   const session = await h.request('/session', { method: 'POST', headers: { 'content-type': 'application/json', origin: PUBLIC_BASE_URL }, body: JSON.stringify({ apiKey }) });
@@ -27,7 +29,9 @@ export async function signedInMerchant(h: ApiHarness): Promise<SignedInMerchant>
   const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
   const created = await h.request('/v1/connections', { method: 'POST', headers: asMerchant(apiKey), body: JSON.stringify({ provider: 'quickbooks' }) });
   const connectionId = ((await created.json()) as { connection: { id: string } }).connection.id;
-  return { apiKey, cookie, connectionId };
+  const spare = await h.request('/v1/api-keys', { method: 'POST', headers: asMerchant(apiKey) });
+  const spareKeyId = ((await spare.json()) as { id: string }).id;
+  return { apiKey, cookie, connectionId, spareKeyId };
 }
 
 export function htmlPages(merchant: SignedInMerchant): HtmlPage[] {
@@ -38,6 +42,7 @@ export function htmlPages(merchant: SignedInMerchant): HtmlPage[] {
     { name: 'dashboard', path: '/', headers: { ...html, ...signedIn } },
     { name: 'login', path: '/login?next=%2F', headers: html },
     { name: 'disconnect confirmation', path: `/dashboard/connections/${merchant.connectionId}/disconnect`, headers: { ...html, ...signedIn } },
+    { name: 'API key revocation confirmation', path: `/dashboard/api-keys/${merchant.spareKeyId}/revoke`, headers: { ...html, ...signedIn } },
     { name: "Intuit's Disconnect URL", path: '/quickbooks/disconnect', headers: html },
     { name: 'API docs', path: '/docs', headers: html },
   ];
