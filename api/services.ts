@@ -32,6 +32,7 @@ export function resolveServices(deps: AppDeps): AppServices {
     temporal: deps.temporal,
     sealer: deps.sealer,
     oauth: deps.oauth,
+    ...(deps.realmProof ? { realmProof: deps.realmProof } : {}),
     logger: deps.logger,
     clock: deps.clock ?? (() => new Date()),
     metrics: createApiMetrics({ db: deps.db, logger: deps.logger, registry: deps.metricsRegistry }),
