@@ -14,10 +14,11 @@ import { callback, consentToNewConnection, startApiSimulator, workflowExists } f
 describe('realm proof on a first connect', () => {
   let h: ApiHarness;
   let simulator: RunningSimulator;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     simulator = await startApiSimulator();
-    h = await createApiHarness({ simulatorUrl: simulator.url, proveRealms: true });
+    h = await createApiHarness({ simulatorUrl: simulator.url, proveRealms: true, logLines });
   });
   afterAll(async () => {
     await h?.close();
@@ -41,6 +42,12 @@ describe('realm proof on a first connect', () => {
     expect(await workflowExists(h.temporal, connectionId)).toBe(false);
     // The grant the merchant gave (for the company it chose) was withdrawn at Intuit.
     expect((await simulator.control.grants({ realmId: consented })).data.map((grant) => grant.status)).toEqual(['revoked']);
+    // The refusal is logged, without the code or a token it involved.
+    const logs = logLines.join('');
+    expect(logs).toContain(connectionId);
+    const secrets = (await simulator.control.tokens({ realmId: consented })).data.map((issued) => issued.value);
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
   }
 
   it('refuses a callback naming a company the tokens do not reach, revokes them, and tells an API client why', async () => {
