@@ -1,17 +1,19 @@
 /**
  * The HTTP API: `createApp(deps)` wires the route modules (one per resource) behind request ids, access
- * logging and metrics, security headers, body limits and one error handler.
+ * logging and metrics, security headers (a strict Content-Security-Policy), body limits and one error handler.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
 import type { AppEnv } from './env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
 import { observeRequests } from './http/observe.js';
+import { securityHeaders } from './http/security-headers.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { assetRoutes } from './routes/assets.js';
 import { connectionActionRoutes } from './routes/connection-actions.js';
 import { connectionRecordRoutes } from './routes/connection-records.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -20,6 +22,7 @@ import { docsRoutes, registerSecuritySchemes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { intuitAppUrlRoutes } from './routes/intuit-app-urls.js';
+import { merchantApiKeyRoutes } from './routes/merchant-api-keys.js';
 import { merchantRoutes } from './routes/merchants.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
@@ -39,12 +42,13 @@ export function createApp(deps: AppDeps): App {
 
   app.use(requestId());
   app.use(observeRequests(services));
-  app.use(secureHeaders());
+  app.use(securityHeaders(services));
   app.use(limitBodies());
 
   registerSecuritySchemes(app);
   for (const routes of routeModules(services)) app.route('/', routes);
   app.route('/', docsRoutes(app, services));
+  app.route('/', assetRoutes());
   app.route('/', homeRoutes(services));
   app.route('/', dashboardRoutes(services));
 
@@ -57,6 +61,8 @@ function routeModules(services: AppServices) {
   return [
     healthRoutes(services),
     merchantRoutes(services),
+    merchantApiKeyRoutes(services),
+    apiKeyRoutes(services),
     sessionRoutes(services),
     connectionRoutes(services),
     connectionActionRoutes(services),

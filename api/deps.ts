@@ -7,13 +7,18 @@ import type { Registry } from 'prom-client';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../shared/logger.js';
 import type { TokenSealer } from '../shared/seal.js';
+import type { AccountingApi } from '../quickbooks/accounting-api.js';
 import type { IntuitOAuth } from '../quickbooks/oauth.js';
 
 /**
- * The two calls of the QuickBooks OAuth client that the API makes: the consent URL carrying our
- * `state`, and the single-use code exchange (GrantInvalidError for a reused or invalid code).
+ * The calls of the QuickBooks OAuth client that the API makes: the consent URL carrying our `state`,
+ * the single-use code exchange (GrantInvalidError for a reused or invalid code), and revocation of
+ * tokens a callback must not keep (a realm the tokens do not reach).
  */
-export type AuthorizationClient = Pick<IntuitOAuth, 'authorizeUrl' | 'exchangeCode'>;
+export type AuthorizationClient = Pick<IntuitOAuth, 'authorizeUrl' | 'exchangeCode' | 'revoke'>;
+
+/** The Accounting API read that proves which company a grant reaches (api/oauth/prove-realm.ts). */
+export type RealmProof = Pick<AccountingApi, 'companyInfo'>;
 
 /** Per-client-IP limits of the public (unauthenticated) endpoints, per minute. */
 export interface PublicRateLimits {
@@ -42,6 +47,12 @@ export interface AppDeps {
   temporal: { client: Client; taskQueue: string };
   sealer: TokenSealer;
   oauth: AuthorizationClient;
+  /**
+   * Proves, on a first connect, that the new tokens reach the company the callback names. Without it a
+   * first connect records the callback's realm unproven (see api/README.md: to be wired by default once
+   * the QuickBooks simulator serves CompanyInfo).
+   */
+  realmProof?: RealmProof;
   config: AppConfig;
   logger: Logger;
   clock?: () => Date;

@@ -8,6 +8,8 @@ export interface AppVariables {
   /** Set by the merchant authentication middleware on merchant routes only. */
   merchant: Merchant;
   authMethod: AuthMethod;
+  /** The API key the request acts with: the Bearer key, or the one its session was started with (null for older sessions). */
+  apiKeyId: string | null;
 }
 
 export interface AppEnv {

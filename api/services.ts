@@ -41,6 +41,7 @@ export function resolveServices(deps: AppDeps): AppServices {
     temporal: deps.temporal,
     sealer: deps.sealer,
     oauth: deps.oauth,
+    ...(deps.realmProof ? { realmProof: deps.realmProof } : {}),
     logger: deps.logger,
     clock,
     workflows,

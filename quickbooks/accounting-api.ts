@@ -1,6 +1,6 @@
 /**
- * Our client for the QuickBooks Online Accounting API (v3): query, count, change data capture and
- * read-by-id. It uses the global fetch rather than intuit-oauth's makeApiCall, whose errors lose the
+ * Our client for the QuickBooks Online Accounting API (v3): query, count, change data capture,
+ * read-by-id and the company's CompanyInfo. It uses the global fetch rather than intuit-oauth's makeApiCall, whose errors lose the
  * Intuit-Tid and the lowercase 401 fault, and whose JSON parsing turns amounts into floats.
  */
 import type { QuickBooksEntity } from '../shared/contract.js';
@@ -50,6 +50,12 @@ export interface AccountingApi {
   count(params: Authorized & { entity: QuickBooksEntity; where?: string }): Promise<number>;
   cdc(params: Authorized & { entities: readonly QuickBooksEntity[]; changedSince: Date | string }): Promise<CdcResult>;
   read(params: Authorized & { entity: QuickBooksEntity; id: string }): Promise<QuickBooksObject>;
+  /**
+   * The company's CompanyInfo (`GET /v3/company/{realmId}/companyinfo/{realmId}`). Intuit answers 403
+   * (code 3100) when the token's grant is for another company: reading it proves which company a
+   * grant reaches.
+   */
+  companyInfo(params: Authorized): Promise<QuickBooksObject>;
 }
 
 type UnknownRecord = Record<string, unknown>;
@@ -184,5 +190,13 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
     return object;
   }
 
-  return { query, count, cdc, read };
+  async function companyInfo(params: Authorized): Promise<QuickBooksObject> {
+    const context = contextFor('companyinfo', params);
+    const result = await exchange({ context, accessToken: params.accessToken, path: `companyinfo/${encodeURIComponent(context.realmId)}`, signal: params.signal });
+    const object = result.body.CompanyInfo;
+    if (!isRecord(object)) throw unexpectedShape(context, result, 'a CompanyInfo object');
+    return object;
+  }
+
+  return { query, count, cdc, read, companyInfo };
 }

@@ -12,7 +12,7 @@ import {
 import { describeFault, faultCode, parseFault } from './faults.js';
 import { redactSecrets } from './redact.js';
 
-export type AccountingOperation = 'query' | 'cdc' | 'read';
+export type AccountingOperation = 'query' | 'cdc' | 'read' | 'companyinfo';
 
 export interface RequestContext {
   operation: AccountingOperation;

@@ -4,13 +4,12 @@
  * cookie off cross-site POSTs; this is the second lock).
  */
 import type { MiddlewareHandler } from 'hono';
-import { findMerchantByKeyHash } from '../../db/queries/merchants.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../http/errors.js';
 import type { AppServices } from '../services.js';
-import { API_KEY_PATTERN, bearerToken } from './api-keys.js';
-import { hashSecret } from './secrets.js';
-import { sessionMerchant } from './sessions.js';
+import { authenticateApiKey } from './api-key-use.js';
+import { bearerToken } from './api-keys.js';
+import { currentSession } from './sessions.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -18,20 +17,21 @@ export function requireMerchant(services: AppServices): MiddlewareHandler<AppEnv
   return async (c, next) => {
     const authorization = c.req.header('authorization');
     if (authorization !== undefined) {
-      const key = bearerToken(authorization);
-      const merchant = key && API_KEY_PATTERN.test(key) ? await findMerchantByKeyHash(services.db, hashSecret(key)) : undefined;
-      if (!merchant) throw new ApiError('unauthorized', 'The API key is missing, malformed or not valid.', {}, { 'WWW-Authenticate': 'Bearer' });
-      c.set('merchant', merchant);
+      const authenticated = await authenticateApiKey(services, bearerToken(authorization));
+      if (!authenticated) throw new ApiError('unauthorized', 'The API key is missing, malformed or not valid.', {}, { 'WWW-Authenticate': 'Bearer' });
+      c.set('merchant', authenticated.merchant);
       c.set('authMethod', 'api_key');
+      c.set('apiKeyId', authenticated.apiKey.id);
       return next();
     }
-    const merchant = await sessionMerchant(c, services);
-    if (!merchant) throw new ApiError('unauthorized', 'Send `Authorization: Bearer <API key>` or sign in to the dashboard.', {}, { 'WWW-Authenticate': 'Bearer' });
+    const session = await currentSession(c, services);
+    if (!session) throw new ApiError('unauthorized', 'Send `Authorization: Bearer <API key>` or sign in to the dashboard.', {}, { 'WWW-Authenticate': 'Bearer' });
     if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c.req.header('origin'), c.req.header('sec-fetch-site'), services.config.publicOrigin)) {
       throw new ApiError('cross_origin_request', 'Cookie-authenticated changes must come from the dashboard itself.');
     }
-    c.set('merchant', merchant);
+    c.set('merchant', session.merchant);
     c.set('authMethod', 'session');
+    c.set('apiKeyId', session.apiKeyId);
     return next();
   };
 }

@@ -1,9 +1,11 @@
 /**
  * Keyset pagination: `limit` and `cursor` parameters, `{ data, nextCursor }` pages, and opaque cursors
- * (base64url JSON validated by a schema, so a forged cursor is a 400, never a 500).
+ * (base64url JSON validated by a schema, so a forged cursor is a 400, never a 500). A cursor is decoded
+ * after the request's own validation, so its text gets the same storable-text check here.
  */
 import { z } from '@hono/zod-openapi';
 import { ApiError } from './errors.js';
+import { findUnstorableText } from './storable-text.js';
 
 export const limitParam = (max: number, fallback: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback).openapi({ param: { name: 'limit', in: 'query' }, type: 'integer' });
@@ -21,8 +23,10 @@ export function encodeCursor(value: unknown): string {
 export function decodeCursor<T extends z.ZodType>(cursor: string | undefined, schema: T): z.infer<T> | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (parsed.success) return parsed.data;
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // Checked before the schema strips unknown keys: a cursor we issued never holds such text anywhere.
+    const parsed = findUnstorableText(decoded) ? undefined : schema.safeParse(decoded);
+    if (parsed?.success) return parsed.data;
   } catch {
     // fall through: not base64url JSON
   }

@@ -5,7 +5,8 @@
  *    leaves the state, the connection and the workflow as they were);
  *  - the state is then consumed atomically together with the code's hash (unique), so of any number of
  *    repeated or concurrent callbacks exactly one reaches `exchangeCode`; the others learn that the
- *    authorization already completed.
+ *    authorization already completed;
+ *  - a first connect records its realm only once the tokens are proven to reach it (./prove-realm.ts).
  */
 import { findMerchantConnectionForRealm, getConnection, recordConnectionRealm, type Connection } from '../../db/queries/connections.js';
 import { consumeOAuthState, findOAuthState, type OAuthState } from '../../db/queries/oauth-states.js';
@@ -16,6 +17,7 @@ import { hashSecret } from '../auth/secrets.js';
 import { ApiError } from '../http/errors.js';
 import { isUniqueViolation } from '../http/postgres-errors.js';
 import type { AppServices } from '../services.js';
+import { proveRealm } from './prove-realm.js';
 
 export interface CallbackParams {
   state?: string | undefined;
@@ -67,7 +69,10 @@ export async function completeAuthorization(services: AppServices, params: Callb
 
   const tokens = await exchange(services, { code: params.code, realmId: params.realmId, state: params.state, connectionId: connection.id });
   const firstConnect = connection.realmId === null;
-  if (firstConnect) await recordRealm(services, connection, params.realmId);
+  if (firstConnect) {
+    await proveRealm(services, { connectionId: connection.id, realmId: params.realmId, tokens });
+    await recordRealm(services, connection, params.realmId);
+  }
   try {
     await services.workflows.deliverTokens({ connection, realmId: params.realmId, sealedTokens: services.sealer.sealJson(tokens) });
   } catch (error) {

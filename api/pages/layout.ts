@@ -1,6 +1,7 @@
-/** The minimal HTML shell of the few pages the API serves itself (login, placeholders, notices). */
+/** The minimal HTML shell of the few pages outside the dashboard (notices), styled by a served stylesheet. */
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { STYLESHEETS } from '../views/stylesheets.js';
 
 export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
   return html`<!doctype html>
@@ -9,10 +10,7 @@ export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscape
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title}</title>
-    <style>
-      body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem; color: #1f2933; }
-      input, button { font: inherit; padding: 0.5rem; } input { width: 100%; box-sizing: border-box; margin: 0.5rem 0 1rem; }
-    </style>
+    <link rel="stylesheet" href="${STYLESHEETS.plainPage.href}" />
   </head>
   <body>
     ${body}

@@ -1,13 +1,12 @@
 /**
  * The dashboard's actions: plain HTML form posts (no JavaScript), authenticated by the session cookie
  * and accepted only from our own origin. Each one reuses what the JSON API does (starting an
- * authorization, the connection commands) and answers with a redirect: to Intuit's consent page, or
- * back to the dashboard with `?result=` or `?error=` for the message to show.
+ * authorization, the connection commands, the API key lifecycle) and answers with a redirect: to
+ * Intuit's consent page, or back to the dashboard with `?result=` or `?error=` for the message to show.
  */
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Connection } from '../../db/queries/connections.js';
-import { isSameOrigin } from '../auth/merchant-auth.js';
-import { endSession, sessionMerchant } from '../auth/sessions.js';
+import { endSession } from '../auth/sessions.js';
 import { assertReauthorizable } from '../../connections/commands.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../http/errors.js';
@@ -16,32 +15,9 @@ import type { AppServices } from '../services.js';
 import { loadConnectionView } from '../views/connection.js';
 import { ConfirmDisconnectPage } from '../views/dashboard/confirm-disconnect.js';
 import { isKnownError } from '../views/dashboard/wording.js';
+import { registerApiKeyActions } from './dashboard-api-keys.js';
+import { backToDashboard, requireDashboardSession, UUID } from './dashboard-navigation.js';
 import { requireOwnConnection } from './own-connection.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Back to the dashboard, scrolled to the connection, with a message chosen by code. */
-function backToDashboard(c: Context<AppEnv>, params: { result?: string; error?: string; connectionId?: string }) {
-  const query = new URLSearchParams();
-  if (params.result) query.set('result', params.result);
-  if (params.error) query.set('error', params.error);
-  if (params.connectionId) query.set('connection', params.connectionId);
-  return c.redirect(`/?${query.toString()}${params.connectionId ? `#connection-${params.connectionId}` : ''}`, 303);
-}
-
-/** Session only (the dashboard never sees an API key); changes only from our own pages. */
-function requireDashboardSession(services: AppServices): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const merchant = await sessionMerchant(c, services);
-    if (!merchant) return backToDashboard(c, { error: 'session_expired' });
-    if (c.req.method !== 'GET' && !isSameOrigin(c.req.header('origin'), c.req.header('sec-fetch-site'), services.config.publicOrigin)) {
-      throw new ApiError('cross_origin_request', 'Dashboard actions must come from the dashboard itself.');
-    }
-    c.set('merchant', merchant);
-    c.set('authMethod', 'session');
-    await next();
-  };
-}
 
 type ConnectionAction = (c: Context<AppEnv>, connection: Connection) => Promise<Response>;
 
@@ -106,6 +82,8 @@ export function dashboardRoutes(services: AppServices) {
       return backToDashboard(c, { result, connectionId: connection.id });
     }),
   );
+
+  registerApiKeyActions(router, services);
 
   router.post('/dashboard/sign-out', async (c) => {
     await endSession(c, services);

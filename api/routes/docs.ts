@@ -45,7 +45,9 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>, services: AppServices)
     info: {
       title: 'QuickBooks sync API',
       version: '1.0.0',
-      description: 'Connect QuickBooks Online companies and read what was synced. Errors are `{"error":{"code","message","requestId"}}`.',
+      description:
+        'Connect QuickBooks Online companies and read what was synced. Errors are `{"error":{"code","message","requestId"}}`. ' +
+        'Every text parameter and body field must be valid Unicode without U+0000 (and within its length limit): anything else is refused with `400 validation_failed` (`400 invalid_cursor` inside a cursor).',
     },
     servers: [{ url: services.config.publicBaseUrl }],
   });

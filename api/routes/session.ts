@@ -3,10 +3,8 @@
  * login form or as JSON); the browser then acts as the merchant without ever holding the key.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { findMerchantByKeyHash } from '../../db/queries/merchants.js';
-import { API_KEY_PATTERN } from '../auth/api-keys.js';
+import { authenticateApiKey } from '../auth/api-key-use.js';
 import { isSameOrigin } from '../auth/merchant-auth.js';
-import { hashSecret } from '../auth/secrets.js';
 import { endSession, startSession } from '../auth/sessions.js';
 import { ApiError } from '../http/errors.js';
 import { isBrowserNavigation, safeLocalPath } from '../http/negotiation.js';
@@ -62,8 +60,8 @@ export function sessionRoutes(services: AppServices) {
       const parsed = SessionBody.safeParse(isForm ? c.req.valid('form') : c.req.valid('json'));
       if (!parsed.success) throw new ApiError('validation_failed', describeIssues(isForm ? 'form' : 'json', parsed.error));
       const body = parsed.data;
-      const merchant = API_KEY_PATTERN.test(body.apiKey) ? await findMerchantByKeyHash(services.db, hashSecret(body.apiKey)) : undefined;
-      if (!merchant) {
+      const authenticated = await authenticateApiKey(services, body.apiKey);
+      if (!authenticated) {
         // A browser's form comes back to the sign-in page saying so; API clients get the envelope.
         if (isForm && isBrowserNavigation(c)) {
           const next = safeLocalPath(body.next, services.config.dashboardPath);
@@ -71,7 +69,8 @@ export function sessionRoutes(services: AppServices) {
         }
         throw new ApiError('unauthorized', 'That API key is not valid.');
       }
-      const { expiresAt } = await startSession(c, services, merchant.id);
+      const { merchant, apiKey } = authenticated;
+      const { expiresAt } = await startSession(c, services, { merchantId: merchant.id, apiKeyId: apiKey.id });
       services.logger.info({ merchantId: merchant.id }, 'dashboard session started');
       if (isForm) return c.redirect(safeLocalPath(body.next, services.config.dashboardPath), 303);
       return c.json({ merchant: { id: merchant.id, name: merchant.name }, expiresAt: expiresAt.toISOString() }, 201);

@@ -43,6 +43,12 @@ describe('operations endpoints, the OpenAPI document and rate limits', () => {
     expect(operations.sort()).toEqual(
       [
         'POST /v1/merchants',
+        'GET /v1/merchants/{merchantId}/api-keys',
+        'POST /v1/merchants/{merchantId}/api-keys',
+        'DELETE /v1/merchants/{merchantId}/api-keys/{id}',
+        'GET /v1/api-keys',
+        'POST /v1/api-keys',
+        'DELETE /v1/api-keys/{id}',
         'GET /v1/connections',
         'POST /v1/connections',
         'GET /v1/connections/{id}',

@@ -6,7 +6,7 @@ import { Layout } from './layout.js';
 export function ConfirmDisconnectPage({ merchantName, connection }: { merchantName: string; connection: ConnectionView }) {
   return (
     <Layout title="Disconnect QuickBooks" merchantName={merchantName}>
-      <section class="card" style="max-width:36rem" aria-labelledby="confirm-heading">
+      <section class="card narrow" aria-labelledby="confirm-heading">
         <h1 id="confirm-heading">Disconnect QuickBooks{connection.realmId ? ` company ${connection.realmId}` : ''}?</h1>
         <p>We revoke our access at Intuit and stop syncing. The records synced so far stay available. To sync this company again later, connect QuickBooks anew.</p>
         <form method="post" action={`/dashboard/connections/${connection.id}/disconnect`} class="inline">

@@ -6,7 +6,7 @@
 import { QUICKBOOKS_ENTITIES } from '../../../shared/contract.js';
 import type { ConnectionView } from '../connection.js';
 import type { NotificationView } from '../notification.js';
-import { ago, exact } from './time.js';
+import { When } from './when.js';
 import { ENTITY_LABELS, PHASE_TEXT, STATUS_BADGES } from './wording.js';
 
 export interface CardProps {
@@ -14,15 +14,6 @@ export interface CardProps {
   /** The connection's unresolved notices, newest first. */
   notices: NotificationView[];
   now: Date;
-}
-
-function When({ iso, now }: { iso: string; now: Date }) {
-  const instant = new Date(iso);
-  return (
-    <time datetime={iso} title={exact(instant)}>
-      {ago(instant, now)}
-    </time>
-  );
 }
 
 function companyName(connection: ConnectionView): string {

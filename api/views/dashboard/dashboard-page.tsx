@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
-/** The signed-in dashboard: Data Sources (a card per connection) and Browse Integrations. */
+/** The signed-in dashboard: Data Sources (a card per connection), Browse Integrations and API keys. */
+import type { ApiKeyView } from '../api-key.js';
 import type { ConnectionView } from '../connection.js';
 import type { NotificationView } from '../notification.js';
+import { ApiKeysSection } from './api-keys-section.js';
 import { ConnectionCard } from './connection-card.js';
 import { FlashMessage } from './flash-message.js';
 import { Layout } from './layout.js';
@@ -12,6 +14,10 @@ export interface DashboardProps {
   connections: ConnectionView[];
   /** Unresolved notices per connection id. */
   notices: Map<string, NotificationView[]>;
+  /** The merchant's API keys, newest first. */
+  apiKeys: ApiKeyView[];
+  /** The key this browser's session was started with. */
+  sessionKeyId: string | null;
   flash: Flash | undefined;
   now: Date;
 }
@@ -57,7 +63,7 @@ function BrowseIntegrations() {
   );
 }
 
-export function DashboardPage({ merchantName, connections, notices, flash, now }: DashboardProps) {
+export function DashboardPage({ merchantName, connections, notices, apiKeys, sessionKeyId, flash, now }: DashboardProps) {
   const live = connections.filter((connection) => connection.status !== 'disconnected');
   const gone = connections.filter((connection) => connection.status === 'disconnected');
   const attention = live.filter((connection) => connection.status === 'needs_reauthorization').length;
@@ -83,6 +89,7 @@ export function DashboardPage({ merchantName, connections, notices, flash, now }
         )}
       </section>
       <BrowseIntegrations />
+      <ApiKeysSection keys={apiKeys} sessionKeyId={sessionKeyId} now={now} />
     </Layout>
   );
 }

@@ -9,7 +9,7 @@ export function FlashMessage({ flash }: { flash: Flash | undefined }) {
   return (
     <div class={`flash ${flash.tone}`} role={flash.tone === 'error' ? 'alert' : 'status'} data-testid="flash">
       <span aria-hidden="true">{ICONS[flash.tone]}</span>
-      <p style="margin:0">{flash.text}</p>
+      <p>{flash.text}</p>
     </div>
   );
 }

@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
-/** The page shell of the dashboard: header (who is signed in, sign out), skip link, inline styles. */
+/** The page shell of the dashboard: header (who is signed in, sign out), skip link, the served stylesheet. */
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { DASHBOARD_CSS } from './styles.js';
+import { STYLESHEETS } from '../stylesheets.js';
 
 export interface LayoutProps {
   title: string;
@@ -22,7 +22,7 @@ export function Layout({ title, merchantName, refreshSeconds, children }: Layout
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
           <title>{title} · QuickBooks sync</title>
-          <style dangerouslySetInnerHTML={{ __html: DASHBOARD_CSS }} />
+          <link rel="stylesheet" href={STYLESHEETS.dashboard.href} />
         </head>
         <body>
           <a class="skip" href="#main">

@@ -1,6 +1,8 @@
 /**
- * The dashboard's only stylesheet, inlined in every page (no build step, no CDN). Status is never told
- * by colour alone: every badge and message carries an icon and words. Focus is always visible.
+ * The dashboard's only stylesheet, served from our origin at /assets/dashboard.css (no build step, no
+ * CDN; see api/views/stylesheets.ts). Status is never told by colour alone: every badge and message
+ * carries an icon and words. Focus is always visible. No style attributes in the markup: the
+ * Content-Security-Policy allows none.
  */
 export const DASHBOARD_CSS = `
 :root { --ink: #1f2933; --muted: #52606d; --line: #cbd2d9; --bg: #f5f7fa; --card: #fff; --accent: #1a5fb4; --ok: #1e6b37; --ok-bg: #e3f4e8; --warn: #8a4b00; --warn-bg: #fff3d6; --bad: #9b1c1c; --bad-bg: #fde8e8; --off: #3e4c59; --off-bg: #e4e7eb; --wait: #174ea6; --wait-bg: #e3ecfb; }
@@ -23,8 +25,10 @@ form.inline { display: inline; }
 .flash.success { background: var(--ok-bg); border-color: var(--ok); color: var(--ok); }
 .flash.info { background: var(--wait-bg); border-color: var(--wait); color: var(--wait); }
 .flash.error { background: var(--bad-bg); border-color: var(--bad); color: var(--bad); }
+.flash p { margin: 0; }
 .cards { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); list-style: none; padding: 0; margin: 0; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; position: relative; }
+.card.narrow { max-width: 36rem; }
 .card header { display: flex; align-items: center; gap: .75rem; }
 .card header h3 { flex: 1 1 auto; }
 .card .status { margin: .5rem 0 .25rem; }
@@ -62,5 +66,11 @@ details.menu .menu-items .danger-item { color: var(--bad); }
 .sign-in label { display: block; font-weight: 600; margin-bottom: .25rem; }
 .sign-in input { font: inherit; width: 100%; padding: .5rem; margin-bottom: 1rem; border: 1px solid var(--muted); border-radius: 6px; }
 .muted { color: var(--muted); }
+table.keys { border-collapse: collapse; width: 100%; margin: 0 0 1rem; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+table.keys th, table.keys td { padding: .45rem .75rem; border-bottom: 1px solid var(--line); text-align: left; font-weight: normal; }
+table.keys thead th { font-weight: 600; color: var(--muted); }
+table.keys tr[data-revoked="true"] { color: var(--muted); }
+.danger-link { color: var(--bad); }
+.secret code { display: block; padding: .75rem; background: var(--off-bg); border-radius: 6px; font-size: 1.05rem; word-break: break-all; user-select: all; }
 details.history > summary { cursor: pointer; color: var(--muted); margin: 1rem 0 .5rem; }
 `;

@@ -55,6 +55,8 @@ const RESULTS: Record<string, Flash> = {
   disconnected: { tone: 'success', text: 'The connection is disconnected.' },
   already_disconnected: { tone: 'info', text: 'That connection was already disconnected.' },
   signed_out: { tone: 'info', text: 'You are signed out.' },
+  api_key_revoked: { tone: 'success', text: 'The API key is revoked: every request made with it is refused from now on.' },
+  api_key_revoked_signed_out: { tone: 'info', text: 'You are signed out: the API key you signed in with is revoked. Sign in with another key.' },
 };
 
 /** `?error=` values: the API's error codes an action can end with. */
@@ -79,6 +81,12 @@ const ERRORS: Record<string, string> = {
   authorization_code_rejected: 'QuickBooks refused the authorization (it expired or was already used). Start connecting again.',
   realm_mismatch: 'You chose a different QuickBooks company than the one this connection syncs; nothing was changed. Re-authorize with the same company.',
   realm_already_connected: 'That QuickBooks company is already connected here; nothing was changed.',
+  realm_not_authorized:
+    'QuickBooks did not give access to the company named when you came back, so nothing was connected and we withdrew that authorization. Connect again and choose the company on the QuickBooks page.',
+  // API keys.
+  api_key_not_found: 'That API key does not exist (or belongs to another account).',
+  last_active_api_key: 'That is your only active API key, so it stays: create another key first, then revoke this one.',
+  too_many_api_keys: 'An account can have at most 10 active API keys. Revoke one you no longer use first.',
 };
 
 const FALLBACK_ERROR = 'Something went wrong. Please try again.';

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { createApp, type App } from '../../../api/app.js';
 import type { AppDeps, PublicRateLimits } from '../../../api/deps.js';
+import { createAccountingApi } from '../../../quickbooks/accounting-api.js';
 import { createIntuitOAuth, type IntuitOAuth } from '../../../quickbooks/oauth.js';
 import { intuitEndpoints } from '../../../shared/config.js';
 import { createLogger } from '../../../shared/logger.js';
@@ -34,6 +35,11 @@ export interface HarnessOptions {
   temporal?: TestTemporal;
   /** Collects every log line (at debug level) here, to check that no secret is ever logged. */
   logLines?: string[];
+  /**
+   * Prove the realm of a first connect by reading its CompanyInfo from the simulator. Off by default:
+   * the simulator serves no CompanyInfo yet, so a genuine first connect cannot be proven against it.
+   */
+  proveRealms?: boolean;
 }
 
 export interface ApiHarness {
@@ -84,6 +90,7 @@ export async function createApiHarness(options: HarnessOptions = {}): Promise<Ap
     logger,
     metricsRegistry: new Registry(),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.proveRealms ? { realmProof: createAccountingApi({ baseUrl: intuitEndpoints('sandbox', simulatorUrl).accountingApi, logger, requestTimeoutMs: 10_000 }) } : {}),
   };
   const app = createApp(deps);
   const request = async (path: string, init?: RequestInit) => app.request(path, init);

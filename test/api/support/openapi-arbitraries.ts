@@ -54,6 +54,41 @@ export const HOSTILE_STRINGS = [
 
 export const hostileString = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
 
+/** Characters Postgres cannot store in `text`: U+0000 and lone UTF-16 surrogates (not valid Unicode). */
+const UNSTORABLE_CHARACTERS = ['\u0000', '\uD800', '\uDBFF', '\uDC00', '\uDFFF'];
+
+/**
+ * A value shaped like what the schema accepts, made unstorable: an unstorable character somewhere in it,
+ * or the same value far longer than any field allows.
+ */
+export function unstorableVariant(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.tuple(valid, fc.constantFrom(...UNSTORABLE_CHARACTERS), fc.nat()).map(([value, character, at]) => {
+      const position = value.length === 0 ? 0 : at % (value.length + 1);
+      return `${value.slice(0, position)}${character}${value.slice(position)}`;
+    }),
+    valid.map((value) => (value || 'x').repeat(Math.ceil(5_000 / Math.max(1, value.length)))),
+  );
+}
+
+/** Every key some cursor of the API carries, so a forged cursor gets past each cursor schema's shape. */
+const CURSOR_SHAPE = {
+  entity: fc.constantFrom('Invoice', 'Customer', 'Payment'),
+  qboId: fc.stringMatching(/^[0-9]{1,10}$/),
+  after: fc.uuid(),
+  before: fc.uuid(),
+  createdAt: fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((date) => date.toISOString()),
+  id: fc.uuid(),
+};
+
+/**
+ * Well-formed cursors (base64url JSON, the API's own encoding) whose fields are valid or unstorable:
+ * what someone who has decoded one of our cursors would forge.
+ */
+export const forgedCursor: fc.Arbitrary<string> = fc
+  .record(Object.fromEntries(Object.entries(CURSOR_SHAPE).map(([key, valid]) => [key, fc.oneof({ weight: 2, arbitrary: valid }, { weight: 1, arbitrary: unstorableVariant(valid) })])))
+  .map((value) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url'));
+
 const MAX_DEPTH = 6;
 
 export function arbitraryFor(schema: JsonSchema | undefined, components: Components, depth = 0): fc.Arbitrary<unknown> {
@@ -92,7 +127,13 @@ function upperBound(schema: JsonSchema): number | undefined {
   return schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : undefined);
 }
 
+/** Mostly what the schema accepts; one value in four made unstorable (every text field gets both). */
 function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
+  const valid = validStringArbitrary(schema);
+  return fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: unstorableVariant(valid) });
+}
+
+function validStringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
   switch (schema.format) {
     case 'uuid':
       return fc.uuid();
@@ -112,10 +153,54 @@ function objectArbitrary(schema: JsonSchema, components: Components, depth: numb
   return fc.record(model, { requiredKeys: (schema.required ?? []).filter((name) => name in properties) });
 }
 
-/** Mostly schema-following values, sometimes hostile ones: what a query or path parameter receives. */
-export function parameterValue(schema: JsonSchema | undefined, components: Components): fc.Arbitrary<string> {
-  return fc.oneof(
+/**
+ * Mostly schema-following values, sometimes hostile ones: what a query or path parameter receives. A
+ * `cursor` parameter also gets forged cursors, since its schema says nothing of what it decodes to.
+ */
+export function parameterValue(schema: JsonSchema | undefined, components: Components, name?: string): fc.Arbitrary<string> {
+  const alternatives: fc.WeightedArbitrary<string>[] = [
     { weight: 3, arbitrary: arbitraryFor(schema, components).map((value) => (typeof value === 'string' ? value : JSON.stringify(value))) },
     { weight: 1, arbitrary: hostileString },
-  );
+  ];
+  if (name === 'cursor') alternatives.push({ weight: 4, arbitrary: forgedCursor });
+  return fc.oneof(...alternatives);
+}
+
+/** Longer than any text field or parameter of the API accepts. */
+const OVER_LONG_CHARS = 4_096;
+
+/** U+0000, a lone surrogate (a UTF-16 unit not part of a pair), or more than any field accepts. */
+export function isUnstorableText(value: string): boolean {
+  return value.length > OVER_LONG_CHARS || value.includes('\u0000') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+}
+
+/** Whether a value carries unstorable text at a place its schema declares (undeclared keys are dropped unread). */
+export function declaresUnstorableText(value: unknown, schema: JsonSchema | undefined, components: Components, depth = 0): boolean {
+  if (!schema || depth > MAX_DEPTH * 2) return false;
+  if (schema.$ref) return declaresUnstorableText(value, components[schema.$ref.replace('#/components/schemas/', '')], components, depth + 1);
+  const alternatives = [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])];
+  if (alternatives.length > 0) return alternatives.some((alternative) => declaresUnstorableText(value, alternative, components, depth + 1));
+  if (typeof value === 'string') return isUnstorableText(value);
+  if (Array.isArray(value)) return value.some((item) => declaresUnstorableText(item, schema.items, components, depth + 1));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(schema.properties ?? {}).some(([name, property]) => declaresUnstorableText((value as Record<string, unknown>)[name], property, components, depth + 1));
+  }
+  return false;
+}
+
+/** A cursor parameter's decoded content, when it is one of our (possibly forged) base64url JSON cursors. */
+export function decodedCursor(value: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a decoded JSON value holds unstorable text anywhere. */
+export function holdsUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return isUnstorableText(value);
+  if (Array.isArray(value)) return value.some(holdsUnstorableText);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, item]) => isUnstorableText(key) || holdsUnstorableText(item));
+  return false;
 }

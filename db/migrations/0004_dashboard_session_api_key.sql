@@ -1,0 +1,2 @@
+ALTER TABLE "dashboard_sessions" ADD COLUMN "api_key_id" uuid;--> statement-breakpoint
+ALTER TABLE "dashboard_sessions" ADD CONSTRAINT "dashboard_sessions_api_key_id_api_keys_id_fk" FOREIGN KEY ("api_key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;

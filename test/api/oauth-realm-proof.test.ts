@@ -1,0 +1,82 @@
+/**
+ * Realm proof on a first connect: before recording the company a callback names, the API reads that
+ * company's CompanyInfo with the new tokens. Consent given for company R2 but a callback rewritten to
+ * name R3 is refused (QuickBooks answers 403): the tokens are revoked at Intuit, the connection stays
+ * `pending_authorization` without a realm, no workflow starts, and the merchant is told why (JSON 4xx,
+ * or a dashboard message for a browser). Runs against the simulator's real OAuth and Accounting API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getConnection } from '../../db/queries/connections.js';
+import type { RunningSimulator } from '../../simulator/index.js';
+import { createApiHarness, type ApiHarness } from './support/harness.js';
+import { callback, consentToNewConnection, startApiSimulator, workflowExists } from './support/oauth-flow.js';
+
+describe('realm proof on a first connect', () => {
+  let h: ApiHarness;
+  let simulator: RunningSimulator;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    simulator = await startApiSimulator();
+    h = await createApiHarness({ simulatorUrl: simulator.url, proveRealms: true, logLines });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await simulator?.close();
+  });
+
+  const newCompany = async () => (await simulator.control.createCompany({ invoices: 1, customers: 1 })).realmId;
+
+  /** Consent for `consented`, then the callback's realmId rewritten to `named`. */
+  async function rewrittenCallback(consented: string, named: string) {
+    const merchant = await h.createMerchant();
+    const { connectionId, callbackPath } = await consentToNewConnection(h, merchant.apiKey, { realmId: consented });
+    const url = new URL(callbackPath, 'http://x');
+    expect(url.searchParams.get('realmId')).toBe(consented);
+    url.searchParams.set('realmId', named);
+    return { connectionId, path: `${url.pathname}${url.search}` };
+  }
+
+  async function expectNothingConnected(connectionId: string, consented: string) {
+    expect(await getConnection(h.database.db, connectionId)).toMatchObject({ status: 'pending_authorization', realmId: null });
+    expect(await workflowExists(h.temporal, connectionId)).toBe(false);
+    // The grant the merchant gave (for the company it chose) was withdrawn at Intuit.
+    expect((await simulator.control.grants({ realmId: consented })).data.map((grant) => grant.status)).toEqual(['revoked']);
+    // The refusal is logged, without the code or a token it involved.
+    const logs = logLines.join('');
+    expect(logs).toContain(connectionId);
+    const secrets = (await simulator.control.tokens({ realmId: consented })).data.map((issued) => issued.value);
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+  }
+
+  it('refuses a callback naming a company the tokens do not reach, revokes them, and tells an API client why', async () => {
+    const consented = await newCompany();
+    const named = await newCompany();
+    const { connectionId, path } = await rewrittenCallback(consented, named);
+    const response = await callback(h, path);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('realm_not_authorized');
+    expect(body.error.message).toContain(named);
+    await expectNothingConnected(connectionId, consented);
+  });
+
+  it('sends a browser back to the dashboard with a message saying nothing was connected', async () => {
+    const consented = await newCompany();
+    const { connectionId, path } = await rewrittenCallback(consented, await newCompany());
+    const response = await callback(h, path, { accept: 'text/html' });
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('realm_not_authorized');
+    const page = await (await h.request(`${location.pathname}${location.search}`)).text();
+    expect(page).toContain('QuickBooks did not give access to the company named when you came back, so nothing was connected');
+    await expectNothingConnected(connectionId, consented);
+  });
+
+  // Pending on the simulator: it answers `GET /v3/company/:realmId/companyinfo/:realmId` with a 400
+  // "unsupported operation" (it serves the seven synced entities only), so a first connect whose realm
+  // is genuine cannot be proven against it yet. The simulator belongs to another engineer; once it
+  // serves CompanyInfo, this becomes a real test and the proof is wired into the app by default.
+  it.todo('records a first connect once the named company’s CompanyInfo is read with the new tokens');
+});
