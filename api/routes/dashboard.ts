@@ -8,6 +8,7 @@ import { Hono, type Context } from 'hono';
 import type { Connection } from '../../db/queries/connections.js';
 import { endSession } from '../auth/sessions.js';
 import { assertReauthorizable } from '../../connections/commands.js';
+import { ConnectionCommandError } from '../../connections/errors.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../http/errors.js';
 import { startNewConnection, startReauthorization } from '../oauth/start-authorization.js';
@@ -32,7 +33,8 @@ function onOwnConnection(services: AppServices, action: ConnectionAction) {
       if (!UUID.test(connectionId)) throw new ApiError('connection_not_found', 'No such connection.');
       return await action(c, await requireOwnConnection(services, c.get('merchant').id, connectionId));
     } catch (error) {
-      if (error instanceof ApiError && isKnownError(error.code)) return backToDashboard(c, { error: error.code, ...(UUID.test(connectionId) ? { connectionId } : {}) });
+      const code = error instanceof ApiError || error instanceof ConnectionCommandError ? error.code : undefined;
+      if (code && isKnownError(code)) return backToDashboard(c, { error: code, ...(UUID.test(connectionId) ? { connectionId } : {}) });
       throw error;
     }
   };
