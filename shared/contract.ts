@@ -1,5 +1,5 @@
 /**
- * The product's external vocabulary (see CONTRACT.md): statuses, phases, entity names and Temporal
+ * The product's external vocabulary (see docs/contract.md): statuses, phases, entity names and Temporal
  * names. Pure constants and types only, so that workflow code may import this module too.
  */
 
