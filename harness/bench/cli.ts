@@ -19,6 +19,7 @@ import { parkedFleetBenchmark } from './parked-fleet.js';
 import { machineLoad } from './proc.js';
 import { RESULTS_DIR, takeProfileSummaries } from './profiles.js';
 import { resumeBenchmark } from './resume.js';
+import { simulatorSpeedBenchmark } from './simulator-speed.js';
 import { throttledBenchmark } from './throttled.js';
 
 export interface CliIo {
@@ -39,6 +40,11 @@ export const BENCHMARKS: Benchmark[] = [
   { name: 'idle', figures: ['idle_cycle_history_events', 'idle_cycle_qbo_requests'], run: idleBenchmark },
   { name: 'parked', figures: ['parked_qbo_requests_per_hour', 'parked_history_events_per_hour'], run: parkedBenchmark },
   { name: 'fleet', figures: ['fleet_connections', 'fleet_cycle_lag_s_p99', 'worker_rss_mb', 'fleet_worker_max_cached_workflows'], run: fleetBenchmark },
+  {
+    name: 'simulator',
+    figures: ['simulator_company_100k_generation_ms', 'simulator_page_ms_fresh', 'simulator_page_ms_deep', 'simulator_page_ms_cached', 'simulator_count_ms'],
+    run: simulatorSpeedBenchmark,
+  },
   { name: 'parked_fleet', figures: ['parked_worker_rss_mb', 'parked_worker_rss_mb_after_restart', 'parked_worker_max_cached_workflows'], run: parkedFleetBenchmark },
 ];
 

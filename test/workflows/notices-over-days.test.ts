@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -17,13 +17,12 @@ import { createActivities } from '../../activities/index.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { intuitEndpoints } from '../../shared/config.js';
 import { workflowIdForConnection } from '../../shared/contract.js';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../shared/search-attributes.js';
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { createLogger } from '../../shared/logger.js';
 import { createTokenSealer } from '../../shared/seal.js';
 import type { quickBooksConnectionWorkflow } from '../../workflows/index.js';
 import { statusQuery } from '../../workflows/messages.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startTimeSkippingEnvironment } from '../support/time-skipping.js';
 import { createConnectionWorkflows } from '../../connections/workflow-client.js';
 import { authorizeRealm } from '../../harness/connect.js';
 
@@ -39,16 +38,11 @@ describe('notices to a merchant whose connection stays parked', () => {
 
   beforeAll(async () => {
     [env, db, simulator] = await Promise.all([
-      TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } }),
+      startTimeSkippingEnvironment(),
       createTestDatabase(),
       startSimulator({ apps: [{ clientId: TEST_APP.clientId, clientSecret: TEST_APP.clientSecret, redirectUris: [TEST_APP.redirectUri] }] }),
     ]);
     // The merchant's webhook endpoint is down for its first two deliveries.
-    // The time-skipping server knows no custom search attributes until they are registered.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
-    });
     receiver = createServer((request, response) => {
       request.resume();
       request.on('end', () => {
