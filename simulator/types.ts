@@ -9,6 +9,9 @@ export type { QuickBooksEntity };
 
 export type RefreshTokenRotation = 'every_refresh' | 'daily';
 
+/** How a CDC answer is ordered, and so what a capped one leaves out (see engine/cdc.ts). */
+export type CdcOrder = 'intuit' | 'adversarial';
+
 export interface SimulatorConfig {
   accessTokenTtlSeconds: number;
   /** Rolling: every refresh extends the refresh token's life by this much (Intuit: 100 days). */
@@ -24,6 +27,9 @@ export interface SimulatorConfig {
   requestsPerMinute: number;
   maxConcurrentRequests: number;
   cdcMaxObjects: number;
+  /** `intuit` (default): per entity, active objects first, deleted stubs after; a capped answer is cut off in that order. `adversarial`: any subset, any order (seeded by `cdcOrderSeed`). */
+  cdcOrder: CdcOrder;
+  cdcOrderSeed: number;
   cdcMaxLookbackDays: number;
   queryMaxResults: number;
 }

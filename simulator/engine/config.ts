@@ -13,6 +13,8 @@ export const DEFAULT_CONFIG: Readonly<SimulatorConfig> = Object.freeze({
   requestsPerMinute: 500,
   maxConcurrentRequests: 10,
   cdcMaxObjects: 1000,
+  cdcOrder: 'intuit',
+  cdcOrderSeed: 0,
   cdcMaxLookbackDays: 30,
   queryMaxResults: 1000,
 });
@@ -31,6 +33,8 @@ export const configPatchSchema = z.strictObject({
   requestsPerMinute: positiveInt,
   maxConcurrentRequests: positiveInt,
   cdcMaxObjects: positiveInt,
+  cdcOrder: z.enum(['intuit', 'adversarial']),
+  cdcOrderSeed: z.number().int().min(0),
   cdcMaxLookbackDays: positiveInt,
   queryMaxResults: positiveInt,
 }).partial() satisfies z.ZodType<Partial<SimulatorConfig>>;

@@ -121,7 +121,9 @@ function answerCdc(engine: SimulatorEngine, c: Context<SimulatorEnv>): Response 
   }
 
   const company = engine.company(c.req.param('realmId') ?? '');
-  const changes = collectChanges(company.stores, entities, changedSince, config.cdcMaxObjects);
+  const changes = collectChanges(company.stores, {
+    entities, changedSinceMs: changedSince, maxObjects: config.cdcMaxObjects, order: config.cdcOrder, seed: config.cdcOrderSeed,
+  });
   const queryResponses = changes.map(({ entity, records }) =>
     records.length === 0
       ? '{}'
