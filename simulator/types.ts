@@ -14,11 +14,15 @@ export type CdcOrder = 'intuit' | 'adversarial';
 
 export interface SimulatorConfig {
   accessTokenTtlSeconds: number;
-  /** Rolling: every refresh extends the refresh token's life by this much (Intuit: 100 days). */
+  /** The lifetime of each new refresh-token value (Intuit: 100 days); an unchanged value counts down. */
   refreshTokenTtlSeconds: number;
   /** The five-year cap counted from the original consent. */
   refreshTokenHardTtlSeconds: number;
-  /** `every_refresh` (strictest, default): every refresh returns a new value. `daily`: like Intuit, the value changes at most every 24 h. */
+  /**
+   * `daily` (default, Intuit): a refresh within 24 h of the current value's issue returns that same value
+   * with `x_refresh_token_expires_in` counting down; later, a new value with a full lifetime.
+   * `every_refresh` (stricter than Intuit): every refresh returns a new value with a full lifetime.
+   */
   refreshTokenRotation: RefreshTokenRotation;
   /** How long a superseded refresh token keeps working; 0 means it dies the moment a new one is issued. */
   supersededRefreshTokenGraceSeconds: number;

@@ -6,7 +6,7 @@ export const DEFAULT_CONFIG: Readonly<SimulatorConfig> = Object.freeze({
   accessTokenTtlSeconds: 3600,
   refreshTokenTtlSeconds: 8_726_400,
   refreshTokenHardTtlSeconds: 5 * 365 * 86_400,
-  refreshTokenRotation: 'every_refresh',
+  refreshTokenRotation: 'daily',
   supersededRefreshTokenGraceSeconds: 0,
   authorizationCodeTtlSeconds: 600,
   throttle: true,

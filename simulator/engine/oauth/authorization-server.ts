@@ -1,6 +1,7 @@
 /**
  * Intuit's authorization server as state: single-use authorization codes, grants (one per consent of an
- * app to a company), rotating rolling refresh tokens and short-lived access tokens. Pure logic over the
+ * app to a company), refresh tokens whose value changes about daily (each new value with a fresh 100-day
+ * lifetime, an unchanged one counting down) and short-lived access tokens. Pure logic over the
  * simulator clock and RNG; the HTTP layer turns its results into Intuit's exact responses.
  *
  * A grant is (app, realm, consent). It dies when revoked, when the user disconnects the app inside
@@ -159,16 +160,18 @@ export class AuthorizationServer {
       return { ok: false, failure: { error: 'invalid_grant', description: 'Token expired' } };
     }
 
+    // Intuit hands back the same value (its lifetime counting down) until the value is about a day old;
+    // only a new value starts a new rolling lifetime.
     const rotate = config.refreshTokenRotation === 'every_refresh' || now - grant.refreshTokenIssuedAt >= DAY_MS;
     if (rotate) {
       grant.superseded.push({ value: grant.refreshToken, supersededAt: now });
       grant.refreshToken = newRefreshTokenValue(this.rng, now);
       grant.refreshTokenIssuedAt = now;
+      grant.refreshTokenExpiresAt = Math.min(now + config.refreshTokenTtlSeconds * 1000, grant.hardExpiresAt);
       this.refreshTokenIndex.set(grant.refreshToken, grant.id);
       this.remember({ kind: 'refresh_token', value: grant.refreshToken, clientId, realmId: grant.realmId, grantId: grant.id }, now);
     }
     this.pruneSuperseded(grant, now);
-    grant.refreshTokenExpiresAt = Math.min(now + config.refreshTokenTtlSeconds * 1000, grant.hardExpiresAt);
     grant.refreshes += 1;
     return { ok: true, tokens: this.issueAccessToken(grant, now) };
   }
