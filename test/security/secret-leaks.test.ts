@@ -61,8 +61,9 @@ describe('a complete merchant story leaks no secret', () => {
     [db, temporal, simulator] = await Promise.all([
       createTestDatabase(),
       connectTestTemporal(),
-      // 302 s access tokens: the workflow refreshes 5 minutes before expiry, so every cycle refreshes and rotates.
-      startSimulator({ seed: 23, apps: [{ ...INTUIT_APP, redirectUris: [REDIRECT_URI] }], config: { accessTokenTtlSeconds: 302 } }),
+      // 302 s access tokens: the workflow refreshes 5 minutes before expiry, so every cycle refreshes; rotating
+      // the refresh token on every refresh (stricter than Intuit's daily) puts more secret values to the scan.
+      startSimulator({ seed: 23, apps: [{ ...INTUIT_APP, redirectUris: [REDIRECT_URI] }], config: { accessTokenTtlSeconds: 302, refreshTokenRotation: 'every_refresh' } }),
     ]);
     sealer = createTokenSealer([Buffer.from(encryptionKey, 'base64')]);
     const logger = createLogger({
