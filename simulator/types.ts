@@ -81,6 +81,12 @@ export interface ChangeRequest {
   update?: EntityCounts;
   delete?: EntityCounts;
   void?: EntityCounts;
+  /**
+   * The same-second race on demand: stamp the changes with the second of the company's last Accounting
+   * API answer (never earlier than its previous change), as if they had been committed later in that
+   * second. Their LastUpdatedTime is then earlier than that answer's `time`, which did not include them.
+   */
+  inSecondOfLastAnswer?: boolean;
 }
 
 export interface ChangedRecord {

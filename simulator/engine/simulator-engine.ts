@@ -58,6 +58,8 @@ export class SimulatorEngine {
   private configValue: SimulatorConfig;
   private readonly rngs: Record<RngStream, Rng>;
   private readonly companies = new Map<string, Company>();
+  /** When the Accounting API last answered per company (not persisted: a restart forgets it). */
+  private readonly lastAnswerAt = new Map<string, number>();
   private nextRealmNumber = 1;
 
   constructor(options: { seed?: number; state?: EngineState }) {
@@ -129,10 +131,24 @@ export class SimulatorEngine {
 
   applyChanges(realmId: string, request: ChangeRequest): ChangedRecord[] {
     const company = this.company(realmId);
-    const changed = company.applyChanges(request, this.clock.now());
+    const changed = company.applyChanges(request, this.changeTime(company, request));
     this.mutated();
     this.hooks.changesApplied?.(realmId, changed, company);
     return changed;
+  }
+
+  /** The Accounting API answered for this company at `atMs` (the `time` of that answer). */
+  answered(realmId: string, atMs: number): void {
+    this.lastAnswerAt.set(realmId, atMs);
+  }
+
+  /** Now, or for the same-second race the start of the last answer's second (see ChangeRequest). */
+  private changeTime(company: Company, request: ChangeRequest): number {
+    const now = this.clock.now();
+    const answeredAt = this.lastAnswerAt.get(company.realmId);
+    if (!request.inSecondOfLastAnswer || answeredAt === undefined) return now;
+    const previousChange = company.changeLog.at(-1)?.at ?? company.definition.createdAt;
+    return Math.min(now, Math.max(Math.floor(answeredAt / 1000) * 1000, previousChange));
   }
 
   disconnect(realmId: string, clientId?: string): Grant[] {

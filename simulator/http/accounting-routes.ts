@@ -9,6 +9,7 @@ import { collectChanges } from '../engine/cdc.js';
 import { parseTimestamp } from '../engine/company-time.js';
 import { ENTITY_KINDS, entityByName, type QuickBooksEntity } from '../engine/company/entity-kinds.js';
 import { tokenPrefix } from '../engine/oauth/token-values.js';
+import { intuitJson } from '../engine/data/json-text.js';
 import { executeQuery } from '../engine/query/executor.js';
 import { parseQuery } from '../engine/query/parser.js';
 import { projectRecord } from '../engine/query/projection.js';
@@ -36,7 +37,7 @@ export function accountingRoutes(engine: SimulatorEngine, closing: AbortSignal):
     const id = c.req.param('id');
     const record = /^\d+$/.test(id) ? company.stores[entity].get(Number(id)) : undefined;
     if (!record || record.deleted) return c.json(objectNotFound(now, entity, id), 400);
-    return jsonText(c, `{${JSON.stringify(entity)}:${company.bodies.json(entity, record)},"time":${JSON.stringify(responseTime(now))}}`);
+    return jsonText(c, `{${JSON.stringify(entity)}:${company.bodies.json(entity, record)},"time":${JSON.stringify(answerTime(engine, c, now))}}`);
   });
   api.all('/v3/company/:realmId/*', (c) => c.json(unsupportedOperation(engine.clock.now(), c.req.method, new URL(c.req.url).pathname), 400));
   return api;
@@ -83,15 +84,15 @@ function answerQuery(engine: SimulatorEngine, c: Context<SimulatorEnv>, statemen
   const company = engine.company(c.req.param('realmId') ?? '');
   try {
     const outcome = executeQuery(parseQuery(statement), company.stores, engine.config.queryMaxResults);
-    if (outcome.select === 'count') return c.json({ QueryResponse: { totalCount: outcome.totalCount }, time: responseTime(now) });
-    if (outcome.records.length === 0) return c.json({ QueryResponse: {}, time: responseTime(now) });
+    if (outcome.select === 'count') return c.json({ QueryResponse: { totalCount: outcome.totalCount }, time: answerTime(engine, c, now) });
+    if (outcome.records.length === 0) return c.json({ QueryResponse: {}, time: answerTime(engine, c, now) });
     const { fields } = outcome;
     const rows = outcome.records
-      .map((record) => (fields ? JSON.stringify(projectRecord(company, outcome.entity, record, fields)) : company.bodies.json(outcome.entity, record)))
+      .map((record) => (fields ? intuitJson(projectRecord(company, outcome.entity, record, fields)) : company.bodies.json(outcome.entity, record)))
       .join(',');
     return jsonText(
       c,
-      `{"QueryResponse":{${JSON.stringify(outcome.entity)}:[${rows}],"startPosition":${outcome.startPosition},"maxResults":${outcome.records.length}},"time":${JSON.stringify(responseTime(now))}}`,
+      `{"QueryResponse":{${JSON.stringify(outcome.entity)}:[${rows}],"startPosition":${outcome.startPosition},"maxResults":${outcome.records.length}},"time":${JSON.stringify(answerTime(engine, c, now))}}`,
     );
   } catch (error) {
     if (error instanceof QueryError) return c.json(validationFault(now, error.faultMessage, error.detail, error.code), 400);
@@ -129,7 +130,13 @@ function answerCdc(engine: SimulatorEngine, c: Context<SimulatorEnv>): Response 
       ? '{}'
       : `{${JSON.stringify(entity)}:[${records.map((record) => company.bodies.json(entity, record)).join(',')}],"startPosition":1,"maxResults":${records.length},"totalCount":${records.length}}`,
   );
-  return jsonText(c, `{"CDCResponse":[{"QueryResponse":[${queryResponses.join(',')}]}],"time":${JSON.stringify(responseTime(now))}}`);
+  return jsonText(c, `{"CDCResponse":[{"QueryResponse":[${queryResponses.join(',')}]}],"time":${JSON.stringify(answerTime(engine, c, now))}}`);
+}
+
+/** The `time` of a successful answer; the engine remembers it for the same-second race (ChangeRequest.inSecondOfLastAnswer). */
+function answerTime(engine: SimulatorEngine, c: Context<SimulatorEnv>, now: number): string {
+  engine.answered(c.req.param('realmId') ?? '', now);
+  return responseTime(now);
 }
 
 /** Responses are assembled from cached JSON bodies (see engine/data/body-cache.ts) rather than re-serialized. */

@@ -5,13 +5,13 @@
 import { formatCompanyTime } from '../engine/company-time.js';
 
 /**
- * The `time` field of Accounting API responses, company-local. Intuit adds milliseconds; the simulator
- * gives whole seconds, floored, like MetaData times: then every change made after a response carries a
- * LastUpdatedTime at or after that response's `time`, so a consumer that uses `time` as its next
- * `changedSince` cannot miss one.
+ * The `time` field of Accounting API responses, company-local with milliseconds, as Intuit writes it
+ * (`2015-07-24T06:04:21.387-07:00`). MetaData times have whole seconds, so a change made later in the
+ * same second carries a LastUpdatedTime earlier than the `time` of an answer that did not include it:
+ * a consumer that resumes CDC from `time` itself can miss it.
  */
 export function responseTime(nowMs: number): string {
-  return formatCompanyTime(nowMs);
+  return formatCompanyTime(nowMs, { millis: true });
 }
 
 function lowercaseFault(nowMs: number, error: { message: string; detail: string; code: string }, type: string) {

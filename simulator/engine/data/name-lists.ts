@@ -6,7 +6,7 @@ import type { EntityRecord } from '../company/entity-record.js';
 import type { CompanyContext } from './company-context.js';
 import { recordRng } from './company-context.js';
 import { editNote, metaData, USD, type JsonObject } from './common-fields.js';
-import { amount } from './money.js';
+import { amount, unitPrice } from './money.js';
 
 const DELETED_SUFFIX = ' (deleted)';
 
@@ -59,10 +59,10 @@ export function itemBody(context: CompanyContext, record: EntityRecord): JsonObj
     Description: record.revisions > 0 ? `${profile.description} (${editNote(record.revisions).toLowerCase()})` : profile.description,
     Active: !record.inactive,
     Taxable: profile.taxable,
-    UnitPrice: amount(profile.unitPriceCents),
+    UnitPrice: unitPrice(profile.unitPriceCents),
     Type: profile.type,
     IncomeAccountRef: profile.type === 'Service' ? { value: '1', name: 'Services' } : { value: '79', name: 'Sales of Product Income' },
-    PurchaseCost: amount(profile.purchaseCostCents),
+    PurchaseCost: unitPrice(profile.purchaseCostCents),
     TrackQtyOnHand: inventory,
     ExpenseAccountRef: profile.type === 'Service' ? undefined : { value: '80', name: 'Cost of Goods Sold' },
     AssetAccountRef: inventory ? { value: '81', name: 'Inventory Asset' } : undefined,
