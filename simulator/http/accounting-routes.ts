@@ -16,7 +16,7 @@ import { projectRecord } from '../engine/query/projection.js';
 import { QueryError } from '../engine/query/query-errors.js';
 import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { SimulatorEnv } from './env.js';
-import { authenticationFailed, authorizationFailed, objectNotFound, responseTime, throttleExceeded, unsupportedOperation, validationFault } from './intuit-bodies.js';
+import { authenticationFailed, authorizationFailed, cdcWithoutEntities, invalidId, objectNotFound, responseTime, throttleExceeded, unsupportedOperation, validationFault } from './intuit-bodies.js';
 import { sleep } from './sleep.js';
 
 const MINIMUM_MINOR_VERSION = 75;
@@ -35,7 +35,8 @@ export function accountingRoutes(engine: SimulatorEngine, closing: AbortSignal):
     if (!entity) return c.json(unsupportedOperation(now, c.req.method, new URL(c.req.url).pathname), 400);
     const company = engine.company(c.req.param('realmId'));
     const id = c.req.param('id');
-    const record = /^\d+$/.test(id) ? company.stores[entity].get(Number(id)) : undefined;
+    if (!/^\d+$/.test(id)) return c.json(invalidId(now, id), 400);
+    const record = company.stores[entity].get(Number(id));
     if (!record || record.deleted) return c.json(objectNotFound(now, entity, id), 400);
     return jsonText(c, `{${JSON.stringify(entity)}:${company.bodies.json(entity, record)},"time":${JSON.stringify(answerTime(engine, c, now))}}`);
   });
@@ -60,7 +61,7 @@ function authorizeAndThrottle(engine: SimulatorEngine, closing: AbortSignal): Mi
       return c.json(authenticationFailed(now, detail), 401);
     }
     if (access.grant.realmId !== realmId) {
-      return c.json(authorizationFailed(now, `This access token does not grant access to company ${realmId}`), 403);
+      return c.json(authorizationFailed(now), 403);
     }
     const admitted = engine.throttle.tryAcquire(realmId, engine.config);
     if (admitted !== 'ok') return c.json(throttleExceeded(now), 429);
@@ -106,7 +107,7 @@ function answerCdc(engine: SimulatorEngine, c: Context<SimulatorEnv>): Response 
   const invalid = (detail: string) => c.json(validationFault(now, 'Invalid CDC request', detail, '2010'), 400);
 
   const names = (c.req.query('entities') ?? '').split(',').map((name) => name.trim()).filter(Boolean);
-  if (names.length === 0) return invalid('entities is required: a comma-separated list such as entities=Invoice,Customer');
+  if (names.length === 0) return c.json(cdcWithoutEntities(now), 200);
   const entities: QuickBooksEntity[] = [];
   for (const name of names) {
     const entity = entityByName(name);

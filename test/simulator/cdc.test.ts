@@ -144,9 +144,18 @@ describe('CDC', () => {
     expect((await cdc('Invoice', new Date(now - 29 * 86_400_000).toISOString())).status).toBe(200);
   });
 
-  it('answers missing or invalid parameters with 400', async () => {
+  it('answers a request without entities with HTTP 200 carrying a SystemFault 10000, as Intuit does', async () => {
+    const response = await api(simulator, realmId, token, 'cdc?changedSince=2026-01-01');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      Fault: { Error: [{ Message: 'An application error has occurred while processing your request', Detail: expect.stringMatching(/^System Failure Error: /) as string, code: '10000' }], type: 'SystemFault' },
+      time: expect.any(String) as string,
+    });
+  });
+
+  it('answers other missing or invalid parameters with 400', async () => {
     const now = (await simulator.control.now()).now;
-    for (const path of ['cdc?changedSince=2026-01-01', `cdc?entities=Invoice`, `cdc?entities=Spaceship&changedSince=${now}`, 'cdc?entities=Invoice&changedSince=soon']) {
+    for (const path of [`cdc?entities=Invoice`, `cdc?entities=Spaceship&changedSince=${now}`, 'cdc?entities=Invoice&changedSince=soon']) {
       const response = await api(simulator, realmId, token, path);
       expect(response.status, path).toBe(400);
       expect(faultError(response).code).toBe('2010');

@@ -174,13 +174,22 @@ describe('OAuth through intuit-oauth', () => {
     expect(Number((refreshed.json as { x_refresh_token_hard_expires_in: number }).x_refresh_token_hard_expires_in)).toBeLessThanOrEqual(5 * 365 * 86_400);
   });
 
-  it('revokes the whole grant, by refresh or access token; an unknown token is still a 200', async () => {
+  it('revokes the whole grant, by refresh or access token; a second revoke is a 400 with an empty body; an unknown token is still a 200', async () => {
     const client = newClient();
     await client.createToken(await consent(client));
     const { access_token: accessToken, refresh_token: refreshToken } = client.getToken().getToken();
     await client.revoke({ refresh_token: refreshToken });
     expect((await api(simulator, realmId, String(accessToken), 'query?query=SELECT%20COUNT(*)%20FROM%20Item')).status).toBe(401);
     await expect(newClient().refreshUsingToken(String(refreshToken))).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    // Revoking it again: Intuit answers 400 with an empty body.
+    const again = await fetch(`${simulator.url}/v2/oauth2/tokens/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${APP.clientId}:${APP.clientSecret}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ token: refreshToken }),
+    });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toBe('');
 
     const unknown = await fetch(`${simulator.url}/v2/oauth2/tokens/revoke`, {
       method: 'POST',

@@ -185,7 +185,7 @@ describe('malformed queries', () => {
   });
 
   it.each([
-    ['an unknown entity', 'SELECT * FROM Spaceship', '4000', /Invalid entity name: Spaceship/],
+    ['an unknown entity (Intuit: 4001 "Invalid query")', 'SELECT * FROM Spaceship', '4001', /^QueryValidationError: invalid context declaration: Spaceship/],
     ['an unterminated string', "SELECT * FROM Invoice WHERE Id = '1", '4000', /Unterminated string/],
     ['a missing value', 'SELECT * FROM Invoice WHERE Id =', '4000', /Was expecting: a value/],
     ['trailing words', 'SELECT * FROM Invoice MAXRESULTS 5 PLEASE', '4000', /Encountered "PLEASE"/],
@@ -193,12 +193,12 @@ describe('malformed queries', () => {
     ['a field list that ends in a comma', 'SELECT Id, FROM Invoice', '4000', /Encountered "FROM"|Was expecting: a field name/],
     ['a field that is not queryable', "SELECT * FROM Invoice WHERE Colour = 'red'", '4001', /property 'Colour' is not queryable/],
     ['a bad timestamp', "SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > 'yesterday'", '4001', /ISO-8601/],
-    ['STARTPOSITION 0', 'SELECT * FROM Invoice STARTPOSITION 0', '4001', /STARTPOSITION must be 1 or more/],
+    ['STARTPOSITION 0 (Intuit\'s recorded wording)', 'SELECT * FROM Invoice STARTPOSITION 0', '4001', /^QueryValidationError: value 0 is too small\. Min allowed value is 1$/],
     ['Active on a transaction', 'SELECT * FROM Invoice WHERE Active = true', '4001', /not queryable/],
   ])('answers %s with 400', async (_name, statement, code, detail) => {
     const response = await query(simulator, realmId, token, statement);
     expect(response.status).toBe(400);
-    expect(faultError(response)).toMatchObject({ code });
+    expect(faultError(response)).toMatchObject({ code, Message: code === '4000' ? 'Error parsing query' : 'Invalid query' });
     expect(String(faultError(response).Detail)).toMatch(detail);
   });
 });

@@ -176,13 +176,18 @@ export class AuthorizationServer {
     return { ok: true, tokens: this.issueAccessToken(grant, now) };
   }
 
-  /** Revokes the grant a refresh or access token belongs to. Unknown tokens are ignored (RFC 7009); returns whether a grant ended. */
-  revoke(clientId: string, token: string): boolean {
+  /**
+   * Revokes the grant a refresh or access token belongs to. A token of a grant that has already ended
+   * (revoked, disconnected…) is `already_ended`, which Intuit answers with a 400; a token the server
+   * never issued (or has forgotten) is ignored, as RFC 7009 asks.
+   */
+  revoke(clientId: string, token: string): 'revoked' | 'already_ended' | 'unknown' {
     const grantId = this.refreshTokenIndex.get(token) ?? this.accessTokens.get(token)?.grantId;
     const grant = grantId === undefined ? undefined : this.grants.get(grantId);
-    if (!grant || grant.clientId !== clientId || grant.status !== 'active') return false;
+    if (!grant || grant.clientId !== clientId) return 'unknown';
+    if (grant.status !== 'active') return 'already_ended';
     this.endGrant(grant.id, 'revoked', this.clock.now());
-    return true;
+    return 'revoked';
   }
 
   /** The user disconnected the app(s) inside QuickBooks: every live grant for the realm dies. */

@@ -19,7 +19,7 @@ import type { EntityRecord } from '../company/entity-record.js';
 import type { EntityStore } from '../company/entity-store.js';
 import { companyDay, parseTimestamp } from '../company-time.js';
 import type { Condition, Literal, ParsedQuery } from './parser.js';
-import { parserError, validationError } from './query-errors.js';
+import { validationError } from './query-errors.js';
 
 export type QueryOutcome =
   | { select: 'count'; entity: QuickBooksEntity; totalCount: number }
@@ -41,7 +41,8 @@ const DEFAULT_MAX_RESULTS = 100;
 
 export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBooksEntity, EntityStore>>, maxResultsCap: number): QueryOutcome {
   const entity = entityByName(query.entityName);
-  if (!entity) throw parserError(`Invalid entity name: ${query.entityName} (the simulator serves ${Object.keys(ENTITY_KINDS).join(', ')})`);
+  // Intuit answers an entity it does not know with 4001 "Invalid query", not a parser error.
+  if (!entity) throw validationError(`invalid context declaration: ${query.entityName} (the simulator serves ${Object.keys(ENTITY_KINDS).join(', ')})`);
   const nameList = ENTITY_KINDS[entity].nameList;
   const store = stores[entity];
 
@@ -76,9 +77,10 @@ export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBo
   }
 
   const startPosition = query.startPosition ?? 1;
-  if (startPosition < 1) throw validationError(`STARTPOSITION must be 1 or more, got ${startPosition}`);
+  // Intuit's wording (ruckus/quickbooks-ruby spec/fixtures/query_validation_error.xml).
+  if (startPosition < 1) throw validationError(`value ${startPosition} is too small. Min allowed value is 1`);
   const requested = query.maxResults ?? DEFAULT_MAX_RESULTS;
-  if (requested < 1) throw validationError(`MAXRESULTS must be 1 or more, got ${requested}`);
+  if (requested < 1) throw validationError(`value ${requested} is too small. Min allowed value is 1`);
   const maxResults = Math.min(requested, maxResultsCap);
 
   const records: EntityRecord[] = [];
