@@ -84,7 +84,7 @@ function answerQuery(engine: SimulatorEngine, c: Context<SimulatorEnv>, statemen
   const now = engine.clock.now();
   const company = engine.company(c.req.param('realmId') ?? '');
   try {
-    const outcome = executeQuery(parseQuery(statement), company.stores, engine.config.queryMaxResults);
+    const outcome = executeQuery(parseQuery(statement), company, engine.config.queryMaxResults);
     if (outcome.select === 'count') return c.json({ QueryResponse: { totalCount: outcome.totalCount }, time: answerTime(engine, c, now) });
     if (outcome.records.length === 0) return c.json({ QueryResponse: {}, time: answerTime(engine, c, now) });
     const { fields } = outcome;

@@ -1,6 +1,6 @@
 /**
  * The Accounting API's query endpoint: the grammar consumers use for backfills, paging with
- * STARTPOSITION/MAXRESULTS over a stable (LastUpdatedTime, Id) order, COUNT(*), QuickBooks' visibility
+ * STARTPOSITION/MAXRESULTS over a stable (LastUpdatedTime, Id) order, customers and items by name, COUNT(*), QuickBooks' visibility
  * rules (no deleted transactions; inactive customers and items only on request) and its fault bodies.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,38 @@ describe('COUNT(*) and WHERE', () => {
     });
     expect(rows(response, 'Invoice')).toHaveLength(3);
     expect(response.headers.get('intuit-tid')).toMatch(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+  });
+});
+
+describe('customers and items by name', () => {
+  const byName = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+
+  it('come back ordered by FullyQualifiedName without ORDERBY, page after page', async () => {
+    const customers = rows(await query(simulator, realmId, token, 'SELECT * FROM Customer MAXRESULTS 1000'), 'Customer');
+    const names = customers.map((customer) => String(customer.FullyQualifiedName));
+    expect(names).toEqual([...names].sort(byName));
+    const paged = [
+      ...rows(await query(simulator, realmId, token, 'SELECT * FROM Customer STARTPOSITION 1 MAXRESULTS 10'), 'Customer'),
+      ...rows(await query(simulator, realmId, token, 'SELECT * FROM Customer STARTPOSITION 11 MAXRESULTS 1000'), 'Customer'),
+    ];
+    expect(paged.map((customer) => customer.Id)).toEqual(customers.map((customer) => customer.Id));
+    const items = rows(await query(simulator, realmId, token, 'SELECT * FROM Item'), 'Item').map((item) => String(item.FullyQualifiedName));
+    expect(items).toEqual([...items].sort(byName));
+    // Transactions keep Id order.
+    const invoices = rows(await query(simulator, realmId, token, 'SELECT * FROM Invoice MAXRESULTS 50'), 'Invoice').map((invoice) => Number(invoice.Id));
+    expect(invoices).toEqual([...invoices].sort((a, b) => a - b));
+  });
+
+  it("selects a customer by DisplayName and an item by Name (a quote escaped as \\')", async () => {
+    const [customer] = rows(await query(simulator, realmId, token, 'SELECT * FROM Customer WHERE Id = \'3\''), 'Customer');
+    const found = rows(await query(simulator, realmId, token, `SELECT * FROM Customer WHERE DisplayName = '${String(customer!.DisplayName).replace(/'/g, "\\'")}'`), 'Customer');
+    expect(found.map((row) => row.Id)).toEqual(['3']);
+    const [item] = rows(await query(simulator, realmId, token, 'SELECT * FROM Item WHERE Id = \'2\''), 'Item');
+    expect(rows(await query(simulator, realmId, token, `SELECT * FROM Item WHERE Name = '${String(item!.Name)}'`), 'Item').map((row) => row.Id)).toEqual(['2']);
+    expect(rows(await query(simulator, realmId, token, "SELECT * FROM Customer WHERE DisplayName = 'Nobody O\\'Nobody'"), 'Customer')).toEqual([]);
+    const wrongField = await query(simulator, realmId, token, "SELECT * FROM Item WHERE DisplayName = 'x'");
+    expect(wrongField.status).toBe(400);
+    expect(faultError(wrongField).code).toBe('4001');
   });
 });
 
