@@ -120,6 +120,14 @@ export interface DisconnectRequest {
 export interface DisconnectResult {
   realmId: string;
   revokedGrants: number;
+  /**
+   * Where Intuit sends the merchant's browser next: the disconnected app's Disconnect URL (with
+   * `realmId`), or null when it has none. Intuit never calls it server to server; a test plays the
+   * browser by following it.
+   */
+  disconnectUrl: string | null;
+  /** Every disconnected app's Disconnect URL (several when no `clientId` was given). */
+  disconnectUrls: string[];
 }
 
 export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'latency';
@@ -249,7 +257,7 @@ export interface SimulatorControl {
   applyChanges(realmId: string, changes: ChangeRequest): Promise<ChangeResult>;
   /** `GET /companies/:realmId/snapshot` */
   snapshot(realmId: string): Promise<CompanySnapshot>;
-  /** `POST /companies/:realmId/disconnect`: the user disconnects the app(s) inside QuickBooks. */
+  /** `POST /companies/:realmId/disconnect`: the user disconnects the app(s) inside QuickBooks (follow `disconnectUrl` as their browser would). */
   disconnect(realmId: string, request?: DisconnectRequest): Promise<DisconnectResult>;
   /** `POST /clock`: moves the simulator clock forward (`P31D`, `PT2H`, `90m`…). */
   advanceClock(duration: string): Promise<ClockBody>;

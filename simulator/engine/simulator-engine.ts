@@ -1,7 +1,7 @@
 /**
  * The simulator's state and rules, with no HTTP in it: the clock, the configuration, registered apps,
  * the authorization server, the companies, faults, throttling, the request log and webhook subscribers.
- * The HTTP layer calls it; the outbound layer listens to its hooks to send webhooks and disconnect calls.
+ * The HTTP layer calls it; the outbound layer listens to its hooks to send webhooks.
  */
 import type {
   ChangedRecord, ChangeRequest, CreateCompanyRequest, SimulatorApp, SimulatorConfig,
@@ -28,8 +28,6 @@ type RngStream = (typeof RNG_STREAMS)[number];
 export interface EngineHooks {
   /** A change call succeeded (webhooks go out from here). */
   changesApplied?(realmId: string, changed: ChangedRecord[], company: Company): void;
-  /** Grants ended because the user disconnected apps inside QuickBooks (Disconnect URLs are called from here). */
-  grantsDisconnected?(realmId: string, grants: Grant[]): void;
   /** Persistent state changed (the persistence layer saves, debounced). */
   mutated?(): void;
 }
@@ -155,7 +153,6 @@ export class SimulatorEngine {
     this.company(realmId);
     const ended = this.oauth.disconnectRealm(realmId, clientId);
     this.mutated();
-    if (ended.length > 0) this.hooks.grantsDisconnected?.(realmId, ended);
     return ended;
   }
 
