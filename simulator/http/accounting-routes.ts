@@ -129,7 +129,7 @@ function answerCdc(engine: SimulatorEngine, c: Context<SimulatorEnv>): Response 
   const queryResponses = changes.map(({ entity, records }) =>
     records.length === 0
       ? '{}'
-      : `{${JSON.stringify(entity)}:[${records.map((record) => company.bodies.json(entity, record)).join(',')}],"startPosition":1,"maxResults":${records.length},"totalCount":${records.length}}`,
+      : `{${JSON.stringify(entity)}:[${records.map((record) => company.bodies.json(entity, record)).join(',')}],"startPosition":1,"maxResults":${records.length}}`,
   );
   return jsonText(c, `{"CDCResponse":[{"QueryResponse":[${queryResponses.join(',')}]}],"time":${JSON.stringify(answerTime(engine, c, now))}}`);
 }

@@ -53,7 +53,8 @@ describe('CDC', () => {
     expect(response.body.time).toMatch(/-0[78]:00$/);
     const [invoices, customers, items] = groups(response);
     const invoiceIds = changed.filter((change) => change.entity === 'Invoice').map((change) => change.id);
-    expect(invoices).toMatchObject({ startPosition: 1, maxResults: invoiceIds.length, totalCount: invoiceIds.length });
+    expect(invoices).toMatchObject({ startPosition: 1, maxResults: invoiceIds.length });
+    expect(invoices).not.toHaveProperty('totalCount'); // as recorded (qbo_api spec/vcr/cdc/basic.yml)
     expect(objectsOf(response, 'Invoice').map((invoice) => invoice.Id).sort()).toEqual([...invoiceIds].sort());
     expect(objectsOf(response, 'Customer')).toHaveLength(1);
     expect(customers).toMatchObject({ maxResults: 1 });
@@ -91,7 +92,7 @@ describe('CDC', () => {
     const response = await cdc('Invoice,Customer', since);
     expect(objectsOf(response, 'Invoice').map((invoice) => invoice.Id)).toEqual(invoices);
     expect(objectsOf(response, 'Customer').map((customer) => customer.Id)).toEqual(customers.slice(0, 400));
-    expect(groups(response)[1]).toMatchObject({ maxResults: 400, totalCount: 400 });
+    expect(groups(response)[1]).toMatchObject({ startPosition: 1, maxResults: 400 });
   });
 
   it('lists an entity\'s active objects before its deleted stubs, so a capped answer can hold an active object newer than deletions it left out', async () => {
