@@ -1,8 +1,8 @@
 /**
  * An incremental pull through Change Data Capture: one CDC call for every entity, which is all an idle
  * cycle costs. When an answer reaches Intuit's 1,000-object cap, some changes may be missing from it, so
- * the pull asks again one entity at a time and, within an entity, moves `changedSince` forward to the
- * newest change received until an answer comes back under the cap.
+ * the pull asks again one entity at a time; an entity whose own answer still reaches the cap is left to
+ * the workflow's catch-up (a query pass and a deletion reconcile from the old `changedSince`).
  */
 import { saveCheckpoint } from '../db/queries/checkpoints.js';
 import { updateSyncProgress } from '../db/queries/connections.js';
@@ -77,19 +77,13 @@ export function createPullChanges(deps: ActivityDeps) {
         fetched += await store(connectionId, first, counts);
       } else {
         for (const entity of entities) {
-          let since = input.changedSince;
-          for (;;) {
-            const answer = await api.cdc({ realmId, accessToken, entities: [entity], changedSince: since });
-            qboRequests += 1;
-            fetched += await store(connectionId, answer, counts);
-            if (!answer.mayBeTruncated) break;
-            const newest = Math.max(...(answer.byEntity[entity] ?? []).map((object) => normalizeRecord(entity, object).lastUpdatedTime.getTime()));
-            if (!(newest > Date.parse(since))) {
-              overflowEntities.push(entity);
-              break;
-            }
-            since = new Date(newest).toISOString();
-          }
+          const answer = await api.cdc({ realmId, accessToken, entities: [entity], changedSince: input.changedSince });
+          qboRequests += 1;
+          fetched += await store(connectionId, answer, counts);
+          // Intuit lists active objects before deleted stubs and cuts a capped answer off in that order (or
+          // in any order): what it left out may be older than anything it holds, so no position inside it
+          // is safe to resume from. A query pass plus a deletion reconcile from the old position is.
+          if (answer.mayBeTruncated) overflowEntities.push(entity);
         }
       }
 

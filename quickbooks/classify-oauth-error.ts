@@ -102,6 +102,10 @@ export function classifyOAuthError(error: unknown, context: OAuthFailureContext)
   if (facts.oauthError === 'invalid_grant') {
     return new GrantInvalidError(`${what}. The grant is revoked, expired or superseded: the merchant must authorize again`, details);
   }
+  // Intuit answers a revoke of a token whose grant already ended (revoked, disconnected) with a bare 400.
+  if (context.operation === 'revoke the token' && facts.status === 400 && facts.oauthError === undefined) {
+    return new GrantInvalidError(`${what}. The grant was already revoked or disconnected`, details);
+  }
   if (facts.oauthError === 'invalid_client' || facts.oauthError === 'unauthorized_client' || facts.status === 401) {
     return new ClientAuthError(`${what}. Check INTUIT_CLIENT_ID and INTUIT_CLIENT_SECRET`, details);
   }

@@ -9,13 +9,20 @@ export type { QuickBooksEntity };
 
 export type RefreshTokenRotation = 'every_refresh' | 'daily';
 
+/** How a CDC answer is ordered, and so what a capped one leaves out (see engine/cdc.ts). */
+export type CdcOrder = 'intuit' | 'adversarial';
+
 export interface SimulatorConfig {
   accessTokenTtlSeconds: number;
-  /** Rolling: every refresh extends the refresh token's life by this much (Intuit: 100 days). */
+  /** The lifetime of each new refresh-token value (Intuit: 100 days); an unchanged value counts down. */
   refreshTokenTtlSeconds: number;
   /** The five-year cap counted from the original consent. */
   refreshTokenHardTtlSeconds: number;
-  /** `every_refresh` (strictest, default): every refresh returns a new value. `daily`: like Intuit, the value changes at most every 24 h. */
+  /**
+   * `daily` (default, Intuit): a refresh within 24 h of the current value's issue returns that same value
+   * with `x_refresh_token_expires_in` counting down; later, a new value with a full lifetime.
+   * `every_refresh` (stricter than Intuit): every refresh returns a new value with a full lifetime.
+   */
   refreshTokenRotation: RefreshTokenRotation;
   /** How long a superseded refresh token keeps working; 0 means it dies the moment a new one is issued. */
   supersededRefreshTokenGraceSeconds: number;
@@ -24,6 +31,9 @@ export interface SimulatorConfig {
   requestsPerMinute: number;
   maxConcurrentRequests: number;
   cdcMaxObjects: number;
+  /** `intuit` (default): per entity, active objects first, deleted stubs after; a capped answer is cut off in that order. `adversarial`: any subset, any order (seeded by `cdcOrderSeed`). */
+  cdcOrder: CdcOrder;
+  cdcOrderSeed: number;
   cdcMaxLookbackDays: number;
   queryMaxResults: number;
 }
@@ -71,6 +81,12 @@ export interface ChangeRequest {
   update?: EntityCounts;
   delete?: EntityCounts;
   void?: EntityCounts;
+  /**
+   * The same-second race on demand: stamp the changes with the second of the company's last Accounting
+   * API answer (never earlier than its previous change), as if they had been committed later in that
+   * second. Their LastUpdatedTime is then earlier than that answer's `time`, which did not include them.
+   */
+  inSecondOfLastAnswer?: boolean;
 }
 
 export interface ChangedRecord {
@@ -104,6 +120,14 @@ export interface DisconnectRequest {
 export interface DisconnectResult {
   realmId: string;
   revokedGrants: number;
+  /**
+   * Where Intuit sends the merchant's browser next: the disconnected app's Disconnect URL (with
+   * `realmId`), or null when it has none. Intuit never calls it server to server; a test plays the
+   * browser by following it.
+   */
+  disconnectUrl: string | null;
+  /** Every disconnected app's Disconnect URL (several when no `clientId` was given). */
+  disconnectUrls: string[];
 }
 
 export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'latency';
@@ -233,7 +257,7 @@ export interface SimulatorControl {
   applyChanges(realmId: string, changes: ChangeRequest): Promise<ChangeResult>;
   /** `GET /companies/:realmId/snapshot` */
   snapshot(realmId: string): Promise<CompanySnapshot>;
-  /** `POST /companies/:realmId/disconnect`: the user disconnects the app(s) inside QuickBooks. */
+  /** `POST /companies/:realmId/disconnect`: the user disconnects the app(s) inside QuickBooks (follow `disconnectUrl` as their browser would). */
   disconnect(realmId: string, request?: DisconnectRequest): Promise<DisconnectResult>;
   /** `POST /clock`: moves the simulator clock forward (`P31D`, `PT2H`, `90m`…). */
   advanceClock(duration: string): Promise<ClockBody>;

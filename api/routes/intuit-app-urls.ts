@@ -1,8 +1,10 @@
 /**
  * The two URLs of the Intuit app settings. Reconnect: Intuit sends a merchant whose grant broke; with a
  * dashboard session we start re-authorization of that merchant's connection to the company, without
- * one we send them to sign in and come back. Disconnect: unauthenticated, so only a hint — the
- * company's workflows are asked to check their grant now; this request changes no status itself.
+ * one we send them to sign in and come back. Disconnect: Intuit sends the merchant's browser here after
+ * they disconnected us inside QuickBooks; the page says what happened and how to reconnect or sign in.
+ * Unauthenticated, so only a hint: the company's workflows are asked to check their grant now; this
+ * request changes no status itself.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { html } from 'hono/html';
@@ -84,10 +86,17 @@ export function intuitAppUrlRoutes(services: AppServices) {
         : { connections: 0 };
       services.logger.info({ connections: fanOut.connections }, 'Intuit disconnect URL visited');
       if (wantsJson(c)) return c.json({ received: true as const, connections: fanOut.connections }, 200);
+      // Intuit sends the merchant's browser here right after they disconnected us inside QuickBooks.
+      const reconnect = `/quickbooks/reconnect${realmId ? `?realmId=${encodeURIComponent(realmId)}` : ''}`;
       const body = await page(
         'QuickBooks disconnected',
         html`<h1>QuickBooks was disconnected</h1>
-          <p>We will stop syncing this company once QuickBooks confirms it. You can connect it again from your dashboard at any time.</p>`,
+          <p>You disconnected this app from your QuickBooks company, so syncing for it stops. Nothing already synced is lost.</p>
+          <h2>What to do now</h2>
+          <ul>
+            <li>To keep syncing, <a href="${reconnect}">reconnect QuickBooks</a>: sign in if asked, then approve the connection again (the same as Re-authorize in the connection's ⋯ menu).</li>
+            <li>If you meant to stop, <a href="/login?next=${encodeURIComponent(services.config.dashboardPath)}">sign in</a> and remove the connection under Data Sources.</li>
+          </ul>`,
       );
       return c.html(body, 200);
     },

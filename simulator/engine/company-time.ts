@@ -53,14 +53,18 @@ function formatDate(days: number): string {
   return `${year}-${pad2(month)}-${pad2(day)}`;
 }
 
-/** `2025-03-04T10:22:01-08:00`: company-local, whole seconds (floored). */
-export function formatCompanyTime(utcMs: number): string {
+/**
+ * `2025-03-04T10:22:01-08:00`: company-local, whole seconds (floored), as in MetaData times. With
+ * `millis`, `2025-03-04T10:22:01.387-08:00`, as in a response's `time`.
+ */
+export function formatCompanyTime(utcMs: number, options: { millis?: boolean } = {}): string {
   const offset = companyOffsetMinutes(utcMs);
-  const localMs = utcMs + offset * 60_000;
+  const localMs = Math.floor(utcMs) + offset * 60_000;
   const days = Math.floor(localMs / DAY_MS);
   const msOfDay = localMs - days * DAY_MS;
   const seconds = Math.floor(msOfDay / 1000);
-  const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+  const fraction = options.millis ? `.${String(msOfDay % 1000).padStart(3, '0')}` : '';
+  const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}${fraction}`;
   const abs = Math.abs(offset);
   return `${formatDate(days)}T${time}${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }

@@ -1,7 +1,7 @@
 /**
  * The simulator's state and rules, with no HTTP in it: the clock, the configuration, registered apps,
  * the authorization server, the companies, faults, throttling, the request log and webhook subscribers.
- * The HTTP layer calls it; the outbound layer listens to its hooks to send webhooks and disconnect calls.
+ * The HTTP layer calls it; the outbound layer listens to its hooks to send webhooks.
  */
 import type {
   ChangedRecord, ChangeRequest, CreateCompanyRequest, SimulatorApp, SimulatorConfig,
@@ -28,8 +28,6 @@ type RngStream = (typeof RNG_STREAMS)[number];
 export interface EngineHooks {
   /** A change call succeeded (webhooks go out from here). */
   changesApplied?(realmId: string, changed: ChangedRecord[], company: Company): void;
-  /** Grants ended because the user disconnected apps inside QuickBooks (Disconnect URLs are called from here). */
-  grantsDisconnected?(realmId: string, grants: Grant[]): void;
   /** Persistent state changed (the persistence layer saves, debounced). */
   mutated?(): void;
 }
@@ -58,6 +56,8 @@ export class SimulatorEngine {
   private configValue: SimulatorConfig;
   private readonly rngs: Record<RngStream, Rng>;
   private readonly companies = new Map<string, Company>();
+  /** When the Accounting API last answered per company (not persisted: a restart forgets it). */
+  private readonly lastAnswerAt = new Map<string, number>();
   private nextRealmNumber = 1;
 
   constructor(options: { seed?: number; state?: EngineState }) {
@@ -129,17 +129,30 @@ export class SimulatorEngine {
 
   applyChanges(realmId: string, request: ChangeRequest): ChangedRecord[] {
     const company = this.company(realmId);
-    const changed = company.applyChanges(request, this.clock.now());
+    const changed = company.applyChanges(request, this.changeTime(company, request));
     this.mutated();
     this.hooks.changesApplied?.(realmId, changed, company);
     return changed;
+  }
+
+  /** The Accounting API answered for this company at `atMs` (the `time` of that answer). */
+  answered(realmId: string, atMs: number): void {
+    this.lastAnswerAt.set(realmId, atMs);
+  }
+
+  /** Now, or for the same-second race the start of the last answer's second (see ChangeRequest). */
+  private changeTime(company: Company, request: ChangeRequest): number {
+    const now = this.clock.now();
+    const answeredAt = this.lastAnswerAt.get(company.realmId);
+    if (!request.inSecondOfLastAnswer || answeredAt === undefined) return now;
+    const previousChange = company.changeLog.at(-1)?.at ?? company.definition.createdAt;
+    return Math.min(now, Math.max(Math.floor(answeredAt / 1000) * 1000, previousChange));
   }
 
   disconnect(realmId: string, clientId?: string): Grant[] {
     this.company(realmId);
     const ended = this.oauth.disconnectRealm(realmId, clientId);
     this.mutated();
-    if (ended.length > 0) this.hooks.grantsDisconnected?.(realmId, ended);
     return ended;
   }
 

@@ -9,13 +9,14 @@ import { collectChanges } from '../engine/cdc.js';
 import { parseTimestamp } from '../engine/company-time.js';
 import { ENTITY_KINDS, entityByName, type QuickBooksEntity } from '../engine/company/entity-kinds.js';
 import { tokenPrefix } from '../engine/oauth/token-values.js';
+import { intuitJson } from '../engine/data/json-text.js';
 import { executeQuery } from '../engine/query/executor.js';
 import { parseQuery } from '../engine/query/parser.js';
 import { projectRecord } from '../engine/query/projection.js';
 import { QueryError } from '../engine/query/query-errors.js';
 import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { SimulatorEnv } from './env.js';
-import { authenticationFailed, authorizationFailed, objectNotFound, responseTime, throttleExceeded, unsupportedOperation, validationFault } from './intuit-bodies.js';
+import { authenticationFailed, authorizationFailed, cdcWithoutEntities, invalidId, objectNotFound, responseTime, throttleExceeded, unsupportedOperation, validationFault } from './intuit-bodies.js';
 import { sleep } from './sleep.js';
 
 const MINIMUM_MINOR_VERSION = 75;
@@ -34,9 +35,10 @@ export function accountingRoutes(engine: SimulatorEngine, closing: AbortSignal):
     if (!entity) return c.json(unsupportedOperation(now, c.req.method, new URL(c.req.url).pathname), 400);
     const company = engine.company(c.req.param('realmId'));
     const id = c.req.param('id');
-    const record = /^\d+$/.test(id) ? company.stores[entity].get(Number(id)) : undefined;
+    if (!/^\d+$/.test(id)) return c.json(invalidId(now, id), 400);
+    const record = company.stores[entity].get(Number(id));
     if (!record || record.deleted) return c.json(objectNotFound(now, entity, id), 400);
-    return jsonText(c, `{${JSON.stringify(entity)}:${company.bodies.json(entity, record)},"time":${JSON.stringify(responseTime(now))}}`);
+    return jsonText(c, `{${JSON.stringify(entity)}:${company.bodies.json(entity, record)},"time":${JSON.stringify(answerTime(engine, c, now))}}`);
   });
   api.all('/v3/company/:realmId/*', (c) => c.json(unsupportedOperation(engine.clock.now(), c.req.method, new URL(c.req.url).pathname), 400));
   return api;
@@ -59,7 +61,7 @@ function authorizeAndThrottle(engine: SimulatorEngine, closing: AbortSignal): Mi
       return c.json(authenticationFailed(now, detail), 401);
     }
     if (access.grant.realmId !== realmId) {
-      return c.json(authorizationFailed(now, `This access token does not grant access to company ${realmId}`), 403);
+      return c.json(authorizationFailed(now), 403);
     }
     const admitted = engine.throttle.tryAcquire(realmId, engine.config);
     if (admitted !== 'ok') return c.json(throttleExceeded(now), 429);
@@ -82,16 +84,16 @@ function answerQuery(engine: SimulatorEngine, c: Context<SimulatorEnv>, statemen
   const now = engine.clock.now();
   const company = engine.company(c.req.param('realmId') ?? '');
   try {
-    const outcome = executeQuery(parseQuery(statement), company.stores, engine.config.queryMaxResults);
-    if (outcome.select === 'count') return c.json({ QueryResponse: { totalCount: outcome.totalCount }, time: responseTime(now) });
-    if (outcome.records.length === 0) return c.json({ QueryResponse: {}, time: responseTime(now) });
+    const outcome = executeQuery(parseQuery(statement), company, engine.config.queryMaxResults);
+    if (outcome.select === 'count') return c.json({ QueryResponse: { totalCount: outcome.totalCount }, time: answerTime(engine, c, now) });
+    if (outcome.records.length === 0) return c.json({ QueryResponse: {}, time: answerTime(engine, c, now) });
     const { fields } = outcome;
     const rows = outcome.records
-      .map((record) => (fields ? JSON.stringify(projectRecord(company, outcome.entity, record, fields)) : company.bodies.json(outcome.entity, record)))
+      .map((record) => (fields ? intuitJson(projectRecord(company, outcome.entity, record, fields)) : company.bodies.json(outcome.entity, record)))
       .join(',');
     return jsonText(
       c,
-      `{"QueryResponse":{${JSON.stringify(outcome.entity)}:[${rows}],"startPosition":${outcome.startPosition},"maxResults":${outcome.records.length}},"time":${JSON.stringify(responseTime(now))}}`,
+      `{"QueryResponse":{${JSON.stringify(outcome.entity)}:[${rows}],"startPosition":${outcome.startPosition},"maxResults":${outcome.records.length}},"time":${JSON.stringify(answerTime(engine, c, now))}}`,
     );
   } catch (error) {
     if (error instanceof QueryError) return c.json(validationFault(now, error.faultMessage, error.detail, error.code), 400);
@@ -105,7 +107,7 @@ function answerCdc(engine: SimulatorEngine, c: Context<SimulatorEnv>): Response 
   const invalid = (detail: string) => c.json(validationFault(now, 'Invalid CDC request', detail, '2010'), 400);
 
   const names = (c.req.query('entities') ?? '').split(',').map((name) => name.trim()).filter(Boolean);
-  if (names.length === 0) return invalid('entities is required: a comma-separated list such as entities=Invoice,Customer');
+  if (names.length === 0) return c.json(cdcWithoutEntities(now), 200);
   const entities: QuickBooksEntity[] = [];
   for (const name of names) {
     const entity = entityByName(name);
@@ -121,13 +123,21 @@ function answerCdc(engine: SimulatorEngine, c: Context<SimulatorEnv>): Response 
   }
 
   const company = engine.company(c.req.param('realmId') ?? '');
-  const changes = collectChanges(company.stores, entities, changedSince, config.cdcMaxObjects);
+  const changes = collectChanges(company.stores, {
+    entities, changedSinceMs: changedSince, maxObjects: config.cdcMaxObjects, order: config.cdcOrder, seed: config.cdcOrderSeed,
+  });
   const queryResponses = changes.map(({ entity, records }) =>
     records.length === 0
       ? '{}'
-      : `{${JSON.stringify(entity)}:[${records.map((record) => company.bodies.json(entity, record)).join(',')}],"startPosition":1,"maxResults":${records.length},"totalCount":${records.length}}`,
+      : `{${JSON.stringify(entity)}:[${records.map((record) => company.bodies.json(entity, record)).join(',')}],"startPosition":1,"maxResults":${records.length}}`,
   );
-  return jsonText(c, `{"CDCResponse":[{"QueryResponse":[${queryResponses.join(',')}]}],"time":${JSON.stringify(responseTime(now))}}`);
+  return jsonText(c, `{"CDCResponse":[{"QueryResponse":[${queryResponses.join(',')}]}],"time":${JSON.stringify(answerTime(engine, c, now))}}`);
+}
+
+/** The `time` of a successful answer; the engine remembers it for the same-second race (ChangeRequest.inSecondOfLastAnswer). */
+function answerTime(engine: SimulatorEngine, c: Context<SimulatorEnv>, now: number): string {
+  engine.answered(c.req.param('realmId') ?? '', now);
+  return responseTime(now);
 }
 
 /** Responses are assembled from cached JSON bodies (see engine/data/body-cache.ts) rather than re-serialized. */

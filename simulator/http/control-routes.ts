@@ -4,8 +4,7 @@
  * grants, the request log, webhook deliveries). Bodies are validated; bad input gets a 4xx JSON error
  * `{"error":{"code","message","issues"?}}`, never a 500.
  */
-import { Hono, type Context } from 'hono';
-import type { z } from 'zod';
+import { Hono } from 'hono';
 import { configPatchSchema } from '../engine/config.js';
 import { SimulatorInputError } from '../engine/errors.js';
 import { parseClockDuration } from '../engine/iso-duration.js';
@@ -13,10 +12,14 @@ import type { Grant } from '../engine/oauth/authorization-server.js';
 import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { GrantSummary } from '../types.js';
 import {
-  appSchema, changeRequestSchema, clockSchema, createCompanySchema, disconnectSchema, faultSettingsSchema, grantFilterSchema,
+  appSchema, changeRequestSchema, clockSchema, createCompanySchema, faultSettingsSchema, grantFilterSchema,
   issuedSecretFilterSchema, requestLogQuerySchema, webhookSchema,
 } from './control-schemas.js';
+import { body, parse } from './control-input.js';
+import { disconnectRoutes } from './disconnect-routes.js';
 import type { SimulatorEnv } from './env.js';
+
+export { ControlInputError } from './control-input.js';
 
 export const CONTROL_PREFIX = '/__simulator';
 const MAX_CLOCK_ADVANCE_MS = 100 * 365 * 86_400_000;
@@ -39,11 +42,7 @@ export function controlRoutes(engine: SimulatorEngine): Hono<SimulatorEnv> {
     return c.json({ changed: engine.applyChanges(c.req.param('realmId'), request) });
   });
   control.get('/companies/:realmId/snapshot', (c) => c.json(engine.company(c.req.param('realmId')).snapshot()));
-  control.post('/companies/:realmId/disconnect', async (c) => {
-    const request = await body(c, disconnectSchema, true);
-    const realmId = c.req.param('realmId');
-    return c.json({ realmId, revokedGrants: engine.disconnect(realmId, request.clientId).length });
-  });
+  control.route('/', disconnectRoutes(engine));
 
   control.get('/clock', (c) => c.json({ now: iso(engine.clock.now()) }));
   control.post('/clock', async (c) => {
@@ -133,37 +132,4 @@ function grantSummary(engine: SimulatorEngine, grant: Grant): GrantSummary {
     hardExpiresAt: iso(grant.hardExpiresAt),
     refreshes: grant.refreshes,
   };
-}
-
-/** The JSON body, validated; an empty body counts as `{}` where every field is optional. */
-async function body<T>(c: Context<SimulatorEnv>, schema: z.ZodType<T>, emptyIsObject: boolean): Promise<T> {
-  const text = await c.req.text();
-  if (text.trim() === '') {
-    if (emptyIsObject) return parse(schema, {});
-    throw new SimulatorInputError('a JSON body is required');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ControlInputError('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
-  }
-  return parse(schema, value);
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  throw new ControlInputError('invalid_request', issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '), issues);
-}
-
-export class ControlInputError extends SimulatorInputError {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly issues?: { path: string; message: string }[],
-  ) {
-    super(message, 400);
-  }
 }

@@ -38,6 +38,7 @@ export const changeRequestSchema = z.strictObject({
   update: entityCounts.optional(),
   delete: entityCounts.optional(),
   void: entityCounts.optional(),
+  inSecondOfLastAnswer: z.boolean().optional(),
 }) satisfies z.ZodType<ChangeRequest>;
 
 export const disconnectSchema = z.strictObject({ clientId: z.string().min(1).optional() }) satisfies z.ZodType<DisconnectRequest>;

@@ -5,16 +5,16 @@
 import { formatCompanyTime } from '../engine/company-time.js';
 
 /**
- * The `time` field of Accounting API responses, company-local. Intuit adds milliseconds; the simulator
- * gives whole seconds, floored, like MetaData times: then every change made after a response carries a
- * LastUpdatedTime at or after that response's `time`, so a consumer that uses `time` as its next
- * `changedSince` cannot miss one.
+ * The `time` field of Accounting API responses, company-local with milliseconds, as Intuit writes it
+ * (`2015-07-24T06:04:21.387-07:00`). MetaData times have whole seconds, so a change made later in the
+ * same second carries a LastUpdatedTime earlier than the `time` of an answer that did not include it:
+ * a consumer that resumes CDC from `time` itself can miss it.
  */
 export function responseTime(nowMs: number): string {
-  return formatCompanyTime(nowMs);
+  return formatCompanyTime(nowMs, { millis: true });
 }
 
-function lowercaseFault(nowMs: number, error: { message: string; detail: string; code: string }, type: string) {
+function lowercaseFault(nowMs: number, error: { message: string; detail: string | null; code: string }, type: string) {
   return {
     warnings: null,
     intuitObject: null,
@@ -35,8 +35,9 @@ export function authenticationFailed(nowMs: number, detail: string) {
   return lowercaseFault(nowMs, { message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', detail, code: '3200' }, 'AUTHENTICATION');
 }
 
-export function authorizationFailed(nowMs: number, detail: string) {
-  return lowercaseFault(nowMs, { message: 'message=AuthorizationFailed; errorCode=003100; statusCode=403', detail, code: '3100' }, 'SERVICE');
+/** Recorded in intuit/oauth-jsclient#2 and mcohen01/node-quickbooks#154: `"detail":null`. */
+export function authorizationFailed(nowMs: number) {
+  return lowercaseFault(nowMs, { message: 'message=AuthorizationFailed; errorCode=003100; statusCode=403', detail: null, code: '3100' }, 'SERVICE');
 }
 
 function fault(nowMs: number, type: string, error: { Message: string; Detail: string; code: string; element?: string }) {
@@ -54,6 +55,23 @@ export function objectNotFound(nowMs: number, entity: string, id: string) {
     `Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees. (${entity} ${id})`,
     '610',
   );
+}
+
+/** A read whose id is not a number: 2030 "Invalid ID". */
+export function invalidId(nowMs: number, id: string) {
+  return fault(nowMs, 'ValidationFault', { Message: 'Invalid ID', Detail: `Id should be a valid number. Supplied value:${id}`, code: '2030', element: 'id' });
+}
+
+/**
+ * CDC without `entities`: Intuit answers HTTP 200 with a SystemFault 10000 (Message as in
+ * ruckus/quickbooks-ruby spec/fixtures/generic_error.xml), not a 400.
+ */
+export function cdcWithoutEntities(nowMs: number) {
+  return fault(nowMs, 'SystemFault', {
+    Message: 'An application error has occurred while processing your request',
+    Detail: 'System Failure Error: entities is required: a comma-separated list such as entities=Invoice,Customer',
+    code: '10000',
+  });
 }
 
 export function throttleExceeded(nowMs: number) {

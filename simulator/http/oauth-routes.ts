@@ -83,9 +83,10 @@ export function oauthRoutes(engine: SimulatorEngine): Hono<SimulatorEnv> {
     if (!client) return c.json({ error: 'invalid_client' }, 401);
     const token = await revokedToken(c);
     if (!token) return c.json({ error: 'invalid_request', error_description: 'token is required' }, 400);
-    if (engine.oauth.revoke(client.clientId, token)) engine.mutated();
-    // RFC 7009: an unknown or already-revoked token is not an error.
-    return c.body(null, 200);
+    const outcome = engine.oauth.revoke(client.clientId, token);
+    if (outcome === 'revoked') engine.mutated();
+    // Intuit answers a token whose grant already ended with a 400 and an empty body; an unknown one is not an error (RFC 7009).
+    return c.body(null, outcome === 'already_ended' ? 400 : 200);
   });
 
   return app;

@@ -1,10 +1,9 @@
 /**
  * What the simulator sends out on its own, never blocking the call that caused it: webhook
- * notifications after a change (one POST per subscriber, signed), and the app's Disconnect URL
- * (`GET <disconnectUrl>?realmId=…`, best effort) when the user disconnects it inside QuickBooks.
+ * notifications after a change (one POST per subscriber, signed). Not the Disconnect URL: Intuit sends
+ * the merchant's browser there (see http/disconnect-routes.ts), it never calls it server to server.
  */
 import type { Company } from '../engine/company/company.js';
-import type { Grant } from '../engine/oauth/authorization-server.js';
 import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { WebhookChange } from '../engine/webhooks.js';
 import type { ChangedRecord } from '../types.js';
@@ -20,7 +19,6 @@ export class OutboundNotifier {
     private readonly closing: AbortSignal,
   ) {
     engine.hooks.changesApplied = (realmId, changed, company) => this.notifyChanges(realmId, changed, company);
-    engine.hooks.grantsDisconnected = (realmId, grants) => this.notifyDisconnect(realmId, grants);
   }
 
   /** Resolves when every send in flight has finished (used on close). */
@@ -64,23 +62,6 @@ export class OutboundNotifier {
           status,
           ...(error === undefined ? {} : { error }),
         });
-      });
-    }
-  }
-
-  private notifyDisconnect(realmId: string, grants: Grant[]): void {
-    for (const clientId of new Set(grants.map((grant) => grant.clientId))) {
-      const disconnectUrl = this.engine.apps.get(clientId)?.disconnectUrl;
-      if (!disconnectUrl) continue;
-      const url = new URL(disconnectUrl);
-      url.searchParams.set('realmId', realmId);
-      this.track(async () => {
-        try {
-          const response = await fetch(url, { signal: this.signal(), redirect: 'manual' });
-          await response.body?.cancel();
-        } catch {
-          // Best effort, like Intuit: the app learns about the disconnect at its next refresh anyway.
-        }
       });
     }
   }

@@ -37,6 +37,7 @@ describe('a merchant’s QuickBooks connection, end to end over HTTP', () => {
   let worker: Worker;
   let running: Promise<void>;
   let server: ServerType;
+  let apiUrl: string;
 
   beforeAll(async () => {
     simulator = await startSimulator({ seed: 11 });
@@ -56,11 +57,11 @@ describe('a merchant’s QuickBooks connection, end to end over HTTP', () => {
       },
     });
     running = worker.run();
-    // A real listening API, so that the simulator can call our Disconnect URL like Intuit does.
+    // A real listening API, so that the merchant's browser can be sent to our Disconnect URL like Intuit does.
     server = await new Promise((resolve) => {
       const started = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
     });
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await simulator.control.registerApp({ ...INTUIT_APP, disconnectUrl: `${apiUrl}/quickbooks/disconnect` });
   });
   afterAll(async () => {
@@ -128,8 +129,16 @@ describe('a merchant’s QuickBooks connection, end to end over HTTP', () => {
     await expectRecordsToEqualSnapshot(merchant.apiKey, connection.id, realmId);
     expect((await getConnection(merchant.apiKey, connection.id)).realmId).toBe(realmId);
 
-    // The merchant disconnects the app inside QuickBooks; Intuit calls our Disconnect URL.
-    await simulator.control.disconnect(realmId);
+    // The merchant disconnects the app inside QuickBooks; Intuit sends their browser to our Disconnect URL,
+    // which tells them what happened and what to do, and asks the company's workflows to check at once.
+    const { disconnectUrl } = await simulator.control.disconnect(realmId);
+    expect(disconnectUrl).toBe(`${apiUrl}/quickbooks/disconnect?realmId=${realmId}`);
+    const disconnectPage = await fetch(disconnectUrl!, { headers: { accept: 'text/html' } });
+    expect(disconnectPage.status).toBe(200);
+    const disconnectText = await disconnectPage.text();
+    expect(disconnectText).toContain('QuickBooks was disconnected');
+    expect(disconnectText).toContain(`href="/quickbooks/reconnect?realmId=${realmId}"`);
+    expect(disconnectText).toContain('href="/login');
     await expect.poll(async () => (await getConnection(merchant.apiKey, connection.id)).status, { timeout: 30_000 }).toBe('needs_reauthorization');
     expect((await getConnection(merchant.apiKey, connection.id)).phase).toBe('waiting_for_reauthorization');
     const notices = async () =>

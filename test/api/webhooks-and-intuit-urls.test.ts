@@ -166,6 +166,11 @@ describe('webhooks, Intuit app URLs and workflow signals', () => {
       const response = await h.request(`/quickbooks/disconnect?realmId=${realmA}`, { headers: { accept: 'text/html' } });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/html');
+      // A person arrives here (Intuit redirects their browser): say what happened and what to do next.
+      const text = await response.text();
+      expect(text).toContain('QuickBooks was disconnected');
+      expect(text).toContain(`href="/quickbooks/reconnect?realmId=${realmA}"`);
+      expect(text).toMatch(/href="\/login\?next=[^"]*">sign in<\/a>/);
       await expect.poll(() => syncNowReasons(connA)).toContain('intuit_disconnect_url');
       await expect.poll(() => syncNowReasons(otherConnA)).toContain('intuit_disconnect_url');
       expect(await Promise.all([connA, otherConnA].map((id) => getConnection(h.database.db, id)))).toEqual(before);

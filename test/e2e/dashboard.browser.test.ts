@@ -138,11 +138,18 @@ describe('the dashboard in a real browser', () => {
     expect(await card(connectionId).getByTestId('last-sync').textContent()).not.toBe('Not yet');
     await screenshot('05-synced');
 
-    // The merchant disconnects our app inside QuickBooks: the connection parks and says so, in words.
-    await simulator.disconnect(realmId);
+    // The merchant disconnects our app inside QuickBooks ("My Apps" → Disconnect); Intuit then sends their
+    // browser to our Disconnect URL, which says what happened and what to do. The connection parks.
+    await page.goto(`${product.urls.simulator!}/__simulator/companies/${realmId}/disconnect`);
+    await page.getByRole('button', { name: 'Disconnect' }).first().click();
+    await page.waitForURL(/\/quickbooks\/disconnect\?realmId=/);
+    await expect.poll(() => page.getByRole('heading', { name: 'QuickBooks was disconnected' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'reconnect QuickBooks' }).getAttribute('href')).toBe(`/quickbooks/reconnect?realmId=${realmId}`);
+    await screenshot('06-disconnect-url');
+    await page.goto(product.urls.dashboard);
     await waitForBadge(connectionId, 'Needs attention');
     expect(await card(connectionId).getByTestId('notice').first().textContent()).toContain('Needs attention');
-    await screenshot('06-needs-attention');
+    await screenshot('06b-needs-attention');
 
     // The books change while the connection is parked.
     await simulator.applyChanges(realmId, { create: { Invoice: 3, Customer: 1 }, update: { Invoice: 2, Item: 1 }, delete: { Invoice: 1 }, void: { SalesReceipt: 1 } });

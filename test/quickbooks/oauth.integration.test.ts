@@ -1,6 +1,6 @@
 /**
  * The OAuth life of a QuickBooks connection through createIntuitOAuth (intuit-oauth underneath)
- * against the simulator: consent, exchange, refresh with rotation, superseded and revoked tokens,
+ * against the simulator: consent, exchange, refresh (same value within a day, rotation after), superseded and revoked tokens,
  * disconnect inside QuickBooks, reused codes, cancelled consent, wrong client secret, Intuit faults.
  */
 import { randomUUID } from 'node:crypto';
@@ -47,7 +47,7 @@ async function canReadCompany(tokens: QuickBooksTokenSet): Promise<boolean> {
 }
 
 describe('createIntuitOAuth against the simulator', () => {
-  it('lives a connection: authorize → consent → exchange → refresh → rotation → superseded token dies → disconnect', async () => {
+  it('lives a connection: authorize → consent → exchange → same-day refresh (same value, lifetime counting down) → next-day rotation → superseded token dies → disconnect', async () => {
     const oauth = oauthFor(simulator);
     const before = Date.now();
     const first = await connect(oauth, realmId);
@@ -59,9 +59,22 @@ describe('createIntuitOAuth against the simulator', () => {
     expect(Date.parse(first.refreshTokenHardExpiresAt!)).toBeGreaterThan(Date.parse(first.refreshTokenExpiresAt));
     expect(await canReadCompany(first)).toBe(true);
 
-    const second = await oauth.refresh({ refreshToken: first.refreshToken, realmId });
-    expect(second.accessToken).not.toBe(first.accessToken);
-    expect(second.refreshToken).not.toBe(first.refreshToken); // the simulator rotates on every refresh (strictest)
+    // Within a day Intuit answers with the same refresh token, its lifetime counting down: we keep the
+    // lifetime we are given (not a fresh 100 days), and the same value is a success, not a failed rotation.
+    await simulator.control.advanceClock('PT5H');
+    const sameDay = await oauth.refresh({ refreshToken: first.refreshToken, realmId });
+    expect(sameDay.accessToken).not.toBe(first.accessToken);
+    expect(sameDay.refreshToken).toBe(first.refreshToken);
+    const lifetime = (tokens: QuickBooksTokenSet) => Date.parse(tokens.refreshTokenExpiresAt) - Date.parse(tokens.obtainedAt);
+    expect(lifetime(sameDay)).toBeLessThanOrEqual(lifetime(first) - 5 * 3_600_000);
+    expect(lifetime(sameDay)).toBeGreaterThan(lifetime(first) - 5 * 3_600_000 - 60_000);
+    expect(await canReadCompany(sameDay)).toBe(true);
+
+    // A day on, the value changes, with a full lifetime again; the old value is dead at once.
+    await simulator.control.advanceClock('P1D');
+    const second = await oauth.refresh({ refreshToken: sameDay.refreshToken, realmId });
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(lifetime(second)).toBe(8_726_400_000);
     expect(await canReadCompany(second)).toBe(true);
 
     const superseded = await rejection(oauth.refresh({ refreshToken: first.refreshToken, realmId }));
@@ -195,6 +208,7 @@ describe('createIntuitOAuth against the simulator', () => {
     secrets.push(callback.code);
     const first = await oauth.exchangeCode(callback);
     secrets.push(first.accessToken, first.refreshToken);
+    await simulator.control.advanceClock('P1D'); // the refresh token's value changes about daily
     const second = await oauth.refresh({ refreshToken: first.refreshToken, realmId });
     secrets.push(second.accessToken, second.refreshToken);
     await rejection(oauth.refresh({ refreshToken: first.refreshToken, realmId })); // superseded

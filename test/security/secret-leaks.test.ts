@@ -61,8 +61,9 @@ describe('a complete merchant story leaks no secret', () => {
     [db, temporal, simulator] = await Promise.all([
       createTestDatabase(),
       connectTestTemporal(),
-      // 302 s access tokens: the workflow refreshes 5 minutes before expiry, so every cycle refreshes and rotates.
-      startSimulator({ seed: 23, apps: [{ ...INTUIT_APP, redirectUris: [REDIRECT_URI] }], config: { accessTokenTtlSeconds: 302 } }),
+      // 302 s access tokens: the workflow refreshes 5 minutes before expiry, so every cycle refreshes; rotating
+      // the refresh token on every refresh (stricter than Intuit's daily) puts more secret values to the scan.
+      startSimulator({ seed: 23, apps: [{ ...INTUIT_APP, redirectUris: [REDIRECT_URI] }], config: { accessTokenTtlSeconds: 302, refreshTokenRotation: 'every_refresh' } }),
     ]);
     sealer = createTokenSealer([Buffer.from(encryptionKey, 'base64')]);
     const logger = createLogger({
@@ -80,13 +81,13 @@ describe('a complete merchant story leaks no secret', () => {
       metricsRegistry: new Registry(),
     });
 
-    // A listening API, so that the simulator can call our Disconnect URL the way Intuit does; its answers are recorded too.
+    // A listening API, so that the merchant's browser can be sent to our Disconnect URL the way Intuit does; its answers are recorded too.
     apiServer = await new Promise((resolve) => {
       const started = serve(
         {
           fetch: async (request: Request) => {
             const response = await app.fetch(request);
-            responses.push({ where: `${request.method} ${new URL(request.url).pathname} (from the simulator)`, text: `${readable([...response.headers])}\n${await response.clone().text()}` });
+            responses.push({ where: `${request.method} ${new URL(request.url).pathname} (over a real socket)`, text: `${readable([...response.headers])}\n${await response.clone().text()}` });
             return response;
           },
           port: 0,
@@ -200,7 +201,9 @@ describe('a complete merchant story leaks no secret', () => {
     await expect.poll(async () => (await simulator.control.tokens({ realmId, kind: 'refresh_token' })).data.length, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(4);
 
     // Intuit's Disconnect: the grant dies, the connection parks, the merchant is told (notice and webhook).
-    await simulator.control.disconnect(realmId);
+    const { disconnectUrl } = await simulator.control.disconnect(realmId);
+    const disconnectPage = await fetch(disconnectUrl!, { headers: { accept: 'text/html' } }); // the merchant's browser, sent by Intuit
+    expect(disconnectPage.status).toBe(200);
     await waitForStatus(owner.apiKey, connectionId, 'needs_reauthorization');
     await expect.poll(() => merchantWebhookBodies.length, { timeout: 60_000 }).toBeGreaterThan(0);
     await call('/v1/notifications', { headers: asMerchant(owner.apiKey) });

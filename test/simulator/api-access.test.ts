@@ -69,7 +69,8 @@ describe('authentication', () => {
     const other = (await simulator.control.createCompany({ seed: 4 })).realmId;
     const response = await api(simulator, other, token, 'invoice/1');
     expect(response.status).toBe(403);
-    expect(response.body).toMatchObject({ fault: { error: [{ message: 'message=AuthorizationFailed; errorCode=003100; statusCode=403', code: '3100' }], type: 'SERVICE' } });
+    // As recorded in intuit/oauth-jsclient#2: {"fault":{"error":[{"message":"message=AuthorizationFailed; errorCode=003100; statusCode=403","detail":null,"code":"3100","element":null}],"type":"SERVICE"},…}
+    expect(response.body).toMatchObject({ fault: { error: [{ message: 'message=AuthorizationFailed; errorCode=003100; statusCode=403', detail: null, code: '3100', element: null }], type: 'SERVICE' } });
   });
 });
 
@@ -92,6 +93,12 @@ describe('read by id', () => {
     const { changed } = await simulator.control.applyChanges(realmId, { delete: { SalesReceipt: 1 } });
     const deleted = await api(simulator, realmId, token, `salesreceipt/${changed[0]?.id}`);
     expect(faultError(deleted).code).toBe('610');
+  });
+
+  it('answers an id that is not a number with 400 and fault 2030 Invalid ID', async () => {
+    const response = await api(simulator, realmId, token, 'invoice/abc');
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ Fault: { type: 'ValidationFault', Error: [{ Message: 'Invalid ID', code: '2030', Detail: 'Id should be a valid number. Supplied value:abc' }] } });
   });
 
   it('still reads a deactivated customer, with Active false', async () => {

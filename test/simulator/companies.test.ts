@@ -257,7 +257,7 @@ describe('the clock and the configuration', () => {
 
   it('merges partial configuration and refuses garbage', async () => {
     const config = await simulator.control.setConfig({ accessTokenTtlSeconds: 120 });
-    expect(config).toMatchObject({ accessTokenTtlSeconds: 120, refreshTokenTtlSeconds: 8_726_400, refreshTokenRotation: 'every_refresh', requestsPerMinute: 500, maxConcurrentRequests: 10 });
+    expect(config).toMatchObject({ accessTokenTtlSeconds: 120, refreshTokenTtlSeconds: 8_726_400, refreshTokenRotation: 'daily', cdcOrder: 'intuit', requestsPerMinute: 500, maxConcurrentRequests: 10 });
     expect(await simulator.control.getConfig()).toEqual(config);
     for (const body of [{ accessTokenTtlSeconds: -1 }, { refreshTokenRotation: 'weekly' }, { colour: 'red' }, []]) {
       const response = await fetch(`${simulator.url}/__simulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -23,6 +23,7 @@ describe('the issued-token list', () => {
     const { realmId: other } = await simulator.control.createCompany({ seed: 4, invoices: 1 });
     const code = await consentCode(simulator, realmId);
     const issued = await tokenEndpoint(simulator, { grant_type: 'authorization_code', code, redirect_uri: APP.redirectUri });
+    await simulator.control.advanceClock('P1D'); // Intuit changes the refresh token's value about daily
     const refreshed = await tokenEndpoint(simulator, { grant_type: 'refresh_token', refresh_token: String(issued.body.refresh_token) });
     expect(refreshed.status).toBe(200);
     await consentCode(simulator, other);

@@ -1,6 +1,7 @@
 /**
  * The OAuth life of a connection, driven through the real intuit-oauth client exactly as the product
- * uses it: consent, code exchange, access-token expiry, refresh with rotation, and the ways a grant
+ * uses it: consent, code exchange, access-token expiry, refresh (the same refresh token within a day, a
+ * new one after), and the ways a grant
  * dies (disconnect inside QuickBooks, a reused code, revocation, idleness).
  */
 import OAuthClient from 'intuit-oauth';
@@ -59,7 +60,7 @@ async function consent(client: OAuthClient, state = 'state-1'): Promise<string> 
 const countQuery = () => `v3/company/${realmId}/query?query=${encodeURIComponent('SELECT COUNT(*) FROM Invoice')}&minorversion=75`;
 
 describe('OAuth through intuit-oauth', () => {
-  it('lives a whole life: consent, tokens, expiry, refresh with rotation, then a disconnect inside QuickBooks', async () => {
+  it('lives a whole life: consent, tokens, expiry, a same-day refresh, a next-day rotation, then a disconnect inside QuickBooks', async () => {
     const client = newClient();
     const callback = await consent(client, 'life');
     expect(new URL(callback).searchParams.get('state')).toBe('life');
@@ -86,12 +87,21 @@ describe('OAuth through intuit-oauth', () => {
     expect(String(faultError(expired).detail)).toMatch(/^Token expired: /);
     await expect(client.makeApiCall({ url: countQuery() })).rejects.toMatchObject({ code: '401' });
 
-    // Refresh: new tokens, and the refresh token rotated.
-    await client.refresh();
+    // Refresh within a day: a new access token, the same refresh token, its lifetime counting down.
+    const sameDay = await client.refresh();
     const second = client.getToken().getToken();
-    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect(second.refresh_token).toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
+    expect(Number(sameDay.json.x_refresh_token_expires_in)).toBeLessThanOrEqual(8_726_400 - 61 * 60);
+    expect(Number(sameDay.json.x_refresh_token_expires_in)).toBeGreaterThan(8_726_400 - 61 * 60 - 60);
     expect((await client.makeApiCall({ url: countQuery() })).status).toBe(200);
+
+    // A day on, the value changes and the new one lives 100 days again.
+    await simulator.control.advanceClock('P1D');
+    const nextDay = await client.refresh();
+    const third = client.getToken().getToken();
+    expect(third.refresh_token).not.toBe(first.refresh_token);
+    expect(nextDay.json).toMatchObject({ x_refresh_token_expires_in: 8_726_400 });
 
     // The superseded refresh token is dead.
     await expect(client.refreshUsingToken(String(first.refresh_token))).rejects.toMatchObject({
@@ -102,7 +112,7 @@ describe('OAuth through intuit-oauth', () => {
     // The merchant disconnects the app inside QuickBooks: refresh fails, the API refuses.
     expect(await simulator.control.disconnect(realmId)).toMatchObject({ realmId, revokedGrants: 1 });
     await expect(client.refresh()).rejects.toMatchObject({ error: 'invalid_grant' });
-    expect((await api(simulator, realmId, String(second.access_token), 'query?query=SELECT%20COUNT(*)%20FROM%20Invoice')).status).toBe(401);
+    expect((await api(simulator, realmId, String(third.access_token), 'query?query=SELECT%20COUNT(*)%20FROM%20Invoice')).status).toBe(401);
   });
 
   it('fails a second exchange of the same code and kills the tokens the first exchange issued', async () => {
@@ -164,13 +174,22 @@ describe('OAuth through intuit-oauth', () => {
     expect(Number((refreshed.json as { x_refresh_token_hard_expires_in: number }).x_refresh_token_hard_expires_in)).toBeLessThanOrEqual(5 * 365 * 86_400);
   });
 
-  it('revokes the whole grant, by refresh or access token; an unknown token is still a 200', async () => {
+  it('revokes the whole grant, by refresh or access token; a second revoke is a 400 with an empty body; an unknown token is still a 200', async () => {
     const client = newClient();
     await client.createToken(await consent(client));
     const { access_token: accessToken, refresh_token: refreshToken } = client.getToken().getToken();
     await client.revoke({ refresh_token: refreshToken });
     expect((await api(simulator, realmId, String(accessToken), 'query?query=SELECT%20COUNT(*)%20FROM%20Item')).status).toBe(401);
     await expect(newClient().refreshUsingToken(String(refreshToken))).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    // Revoking it again: Intuit answers 400 with an empty body.
+    const again = await fetch(`${simulator.url}/v2/oauth2/tokens/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${APP.clientId}:${APP.clientSecret}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ token: refreshToken }),
+    });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toBe('');
 
     const unknown = await fetch(`${simulator.url}/v2/oauth2/tokens/revoke`, {
       method: 'POST',
@@ -191,22 +210,37 @@ describe('OAuth through intuit-oauth', () => {
     expect(grants.filter((grant) => grant.status === 'active').length).toBeGreaterThanOrEqual(2);
   });
 
-  it('with daily rotation returns the same refresh token within 24 hours and a new one after', async () => {
-    await simulator.control.setConfig({ refreshTokenRotation: 'daily' });
+  it('by default (like Intuit) returns the same refresh token, its lifetime counting down, within 24 hours and a new one after', async () => {
+    expect(defaultConfig.refreshTokenRotation).toBe('daily');
+    const client = newClient();
+    const created = await client.createToken(await consent(client));
+    const issued = client.getToken().refresh_token;
+    await simulator.control.advanceClock('PT5H');
+    const later = await client.refresh();
+    expect(client.getToken().refresh_token).toBe(issued);
+    expect(Number(later.json.x_refresh_token_expires_in)).toBeLessThanOrEqual(Number(created.json.x_refresh_token_expires_in) - 5 * 3600);
+
+    await simulator.control.advanceClock('P1D');
+    const nextDay = await client.refresh();
+    expect(client.getToken().refresh_token).not.toBe(issued);
+    expect(nextDay.json).toMatchObject({ x_refresh_token_expires_in: 8_726_400 });
+    await expect(newClient().refreshUsingToken(issued)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('with every_refresh rotation (stricter than Intuit) returns a new refresh token with a full lifetime on every refresh', async () => {
+    await simulator.control.setConfig({ refreshTokenRotation: 'every_refresh' });
     const client = newClient();
     await client.createToken(await consent(client));
     const issued = client.getToken().refresh_token;
-    await client.refresh();
-    expect(client.getToken().refresh_token).toBe(issued);
-
-    await simulator.control.advanceClock('P1D');
-    await client.refresh();
+    await simulator.control.advanceClock('PT5H');
+    const refreshed = await client.refresh();
     expect(client.getToken().refresh_token).not.toBe(issued);
+    expect(refreshed.json).toMatchObject({ x_refresh_token_expires_in: 8_726_400 });
     await expect(newClient().refreshUsingToken(issued)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('honours a superseded refresh token only within the configured grace period', async () => {
-    await simulator.control.setConfig({ supersededRefreshTokenGraceSeconds: 3600 });
+    await simulator.control.setConfig({ supersededRefreshTokenGraceSeconds: 3600, refreshTokenRotation: 'every_refresh' });
     const client = newClient();
     await client.createToken(await consent(client));
     const superseded = client.getToken().refresh_token;

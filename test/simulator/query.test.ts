@@ -1,6 +1,6 @@
 /**
  * The Accounting API's query endpoint: the grammar consumers use for backfills, paging with
- * STARTPOSITION/MAXRESULTS over a stable (LastUpdatedTime, Id) order, COUNT(*), QuickBooks' visibility
+ * STARTPOSITION/MAXRESULTS over a stable (LastUpdatedTime, Id) order, customers and items by name, COUNT(*), QuickBooks' visibility
  * rules (no deleted transactions; inactive customers and items only on request) and its fault bodies.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ describe('paging with STARTPOSITION and MAXRESULTS', () => {
       expect(page.status).toBe(200);
       const invoices = rows(page, 'Invoice');
       if (invoices.length === 0) {
-        expect(page.body).toEqual({ QueryResponse: {}, time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-0[78]:00$/) as string });
+        expect(page.body).toEqual({ QueryResponse: {}, time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}-0[78]:00$/) as string });
         break;
       }
       expect(queryResponse(page)).toMatchObject({ startPosition: start, maxResults: invoices.length });
@@ -141,6 +141,38 @@ describe('COUNT(*) and WHERE', () => {
   });
 });
 
+describe('customers and items by name', () => {
+  const byName = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+
+  it('come back ordered by FullyQualifiedName without ORDERBY, page after page', async () => {
+    const customers = rows(await query(simulator, realmId, token, 'SELECT * FROM Customer MAXRESULTS 1000'), 'Customer');
+    const names = customers.map((customer) => String(customer.FullyQualifiedName));
+    expect(names).toEqual([...names].sort(byName));
+    const paged = [
+      ...rows(await query(simulator, realmId, token, 'SELECT * FROM Customer STARTPOSITION 1 MAXRESULTS 10'), 'Customer'),
+      ...rows(await query(simulator, realmId, token, 'SELECT * FROM Customer STARTPOSITION 11 MAXRESULTS 1000'), 'Customer'),
+    ];
+    expect(paged.map((customer) => customer.Id)).toEqual(customers.map((customer) => customer.Id));
+    const items = rows(await query(simulator, realmId, token, 'SELECT * FROM Item'), 'Item').map((item) => String(item.FullyQualifiedName));
+    expect(items).toEqual([...items].sort(byName));
+    // Transactions keep Id order.
+    const invoices = rows(await query(simulator, realmId, token, 'SELECT * FROM Invoice MAXRESULTS 50'), 'Invoice').map((invoice) => Number(invoice.Id));
+    expect(invoices).toEqual([...invoices].sort((a, b) => a - b));
+  });
+
+  it("selects a customer by DisplayName and an item by Name (a quote escaped as \\')", async () => {
+    const [customer] = rows(await query(simulator, realmId, token, 'SELECT * FROM Customer WHERE Id = \'3\''), 'Customer');
+    const found = rows(await query(simulator, realmId, token, `SELECT * FROM Customer WHERE DisplayName = '${String(customer!.DisplayName).replace(/'/g, "\\'")}'`), 'Customer');
+    expect(found.map((row) => row.Id)).toEqual(['3']);
+    const [item] = rows(await query(simulator, realmId, token, 'SELECT * FROM Item WHERE Id = \'2\''), 'Item');
+    expect(rows(await query(simulator, realmId, token, `SELECT * FROM Item WHERE Name = '${String(item!.Name)}'`), 'Item').map((row) => row.Id)).toEqual(['2']);
+    expect(rows(await query(simulator, realmId, token, "SELECT * FROM Customer WHERE DisplayName = 'Nobody O\\'Nobody'"), 'Customer')).toEqual([]);
+    const wrongField = await query(simulator, realmId, token, "SELECT * FROM Item WHERE DisplayName = 'x'");
+    expect(wrongField.status).toBe(400);
+    expect(faultError(wrongField).code).toBe('4001');
+  });
+});
+
 describe('visibility', () => {
   it('hides inactive customers unless the query mentions Active', async () => {
     const { changed } = await simulator.control.applyChanges(realmId, { delete: { Customer: 2 } });
@@ -185,7 +217,7 @@ describe('malformed queries', () => {
   });
 
   it.each([
-    ['an unknown entity', 'SELECT * FROM Spaceship', '4000', /Invalid entity name: Spaceship/],
+    ['an unknown entity (Intuit: 4001 "Invalid query")', 'SELECT * FROM Spaceship', '4001', /^QueryValidationError: invalid context declaration: Spaceship/],
     ['an unterminated string', "SELECT * FROM Invoice WHERE Id = '1", '4000', /Unterminated string/],
     ['a missing value', 'SELECT * FROM Invoice WHERE Id =', '4000', /Was expecting: a value/],
     ['trailing words', 'SELECT * FROM Invoice MAXRESULTS 5 PLEASE', '4000', /Encountered "PLEASE"/],
@@ -193,12 +225,12 @@ describe('malformed queries', () => {
     ['a field list that ends in a comma', 'SELECT Id, FROM Invoice', '4000', /Encountered "FROM"|Was expecting: a field name/],
     ['a field that is not queryable', "SELECT * FROM Invoice WHERE Colour = 'red'", '4001', /property 'Colour' is not queryable/],
     ['a bad timestamp', "SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > 'yesterday'", '4001', /ISO-8601/],
-    ['STARTPOSITION 0', 'SELECT * FROM Invoice STARTPOSITION 0', '4001', /STARTPOSITION must be 1 or more/],
+    ['STARTPOSITION 0 (Intuit\'s recorded wording)', 'SELECT * FROM Invoice STARTPOSITION 0', '4001', /^QueryValidationError: value 0 is too small\. Min allowed value is 1$/],
     ['Active on a transaction', 'SELECT * FROM Invoice WHERE Active = true', '4001', /not queryable/],
   ])('answers %s with 400', async (_name, statement, code, detail) => {
     const response = await query(simulator, realmId, token, statement);
     expect(response.status).toBe(400);
-    expect(faultError(response)).toMatchObject({ code });
+    expect(faultError(response)).toMatchObject({ code, Message: code === '4000' ? 'Error parsing query' : 'Invalid query' });
     expect(String(faultError(response).Detail)).toMatch(detail);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * What the simulator sends on its own: signed webhook notifications after changes (legacy and
- * CloudEvents formats), never holding up the change itself, and the app's Disconnect URL when a
- * merchant disconnects the app inside QuickBooks.
+ * CloudEvents formats), never holding up the change itself. And what it does not send: a call to the
+ * app's Disconnect URL, which Intuit visits with the merchant's browser, never server to server.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -144,23 +144,53 @@ describe('webhooks', () => {
 });
 
 describe('the Disconnect URL', () => {
-  it('is called with the realmId when the merchant disconnects the app inside QuickBooks', async () => {
-    const authorize = authorizeUrl(simulator, { client_id: 'app-with-disconnect-url', redirect_uri: 'http://127.0.0.1:9/cb' });
+  const DISCONNECT_APP = 'app-with-disconnect-url';
+  async function connectDisconnectApp(): Promise<void> {
+    const authorize = authorizeUrl(simulator, { client_id: DISCONNECT_APP, redirect_uri: 'http://127.0.0.1:9/cb' });
     const code = new URL(await completeConsent(authorize, { realmId })).searchParams.get('code');
     const exchange = await fetch(`${simulator.url}/oauth2/v1/tokens/bearer`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('app-with-disconnect-url:s3cret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: `Basic ${Buffer.from(`${DISCONNECT_APP}:s3cret`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: code ?? '', redirect_uri: 'http://127.0.0.1:9/cb' }),
     });
     expect(exchange.status).toBe(200);
+  }
+  const disconnectUrl = () => `${receiver.url}/quickbooks/disconnect?realmId=${realmId}`;
+
+  it('is never called server to server: the disconnect answer names it, for the merchant\'s browser to visit', async () => {
+    await connectDisconnectApp();
     await connect(simulator, realmId); // another app's grant on the same company (no Disconnect URL)
 
-    expect(await simulator.control.disconnect(realmId, { clientId: 'app-with-disconnect-url' })).toEqual({ realmId, revokedGrants: 1 });
-    const [call] = await receiver.waitFor(1);
-    expect(call).toMatchObject({ method: 'GET', url: `/quickbooks/disconnect?realmId=${realmId}` });
-    expect((await simulator.control.grants({ realmId })).data.map((grant) => [grant.clientId, grant.status]).sort()).toEqual([
-      ['app-with-disconnect-url', 'disconnected'],
-      ['simulator-test-app', 'active'],
-    ]);
+    expect(await simulator.control.disconnect(realmId, { clientId: DISCONNECT_APP })).toEqual({ realmId, revokedGrants: 1, disconnectUrl: disconnectUrl(), disconnectUrls: [disconnectUrl()] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toEqual([]);
+    const grants = (await simulator.control.grants({ realmId })).data;
+    expect(grants.filter((grant) => grant.clientId === DISCONNECT_APP).map((grant) => grant.status)).toEqual(['disconnected']);
+    expect(grants.some((grant) => grant.clientId === 'simulator-test-app' && grant.status === 'active')).toBe(true);
+  });
+
+  it("sends a browser there: the My Apps page's Disconnect button answers 303 to the Disconnect URL", async () => {
+    await connectDisconnectApp();
+    const myApps = await (await fetch(`${simulator.url}/__simulator/companies/${realmId}/disconnect`)).text();
+    expect(myApps).toContain(`<button type="submit" name="clientId" value="${DISCONNECT_APP}">Disconnect</button>`);
+    const response = await fetch(`${simulator.url}/__simulator/companies/${realmId}/disconnect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: `clientId=${DISCONNECT_APP}`,
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(disconnectUrl());
+    expect(receiver.received).toEqual([]);
+  });
+
+  it('for an app without a Disconnect URL: disconnectUrl is null and a browser is shown a page', async () => {
+    await connect(simulator, realmId);
+    const result = await simulator.control.disconnect(realmId, { clientId: 'simulator-test-app' });
+    expect(result).toMatchObject({ disconnectUrl: null, disconnectUrls: [] });
+    expect(result.revokedGrants).toBeGreaterThanOrEqual(1);
+    const response = await fetch(`${simulator.url}/__simulator/companies/${realmId}/disconnect`, { method: 'POST', headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Disconnected');
   });
 });

@@ -7,6 +7,7 @@
 import type { QuickBooksEntity } from '../company/entity-kinds.js';
 import type { EntityRecord } from '../company/entity-record.js';
 import type { CompanyContext } from './company-context.js';
+import { intuitJson } from './json-text.js';
 import { materialize } from './materialize.js';
 
 /** About 32 MB of JSON text per company; the least recently added bodies go first. */
@@ -22,7 +23,7 @@ export class BodyCache {
     const key = `${entity}:${record.id}:${record.syncToken}:${record.deleted ? 'd' : ''}`;
     let body = this.bodies.get(key);
     if (body === undefined) {
-      body = JSON.stringify(materialize(this.context, entity, record));
+      body = intuitJson(materialize(this.context, entity, record));
       this.bodies.set(key, body);
       this.chars += body.length;
       for (const [oldKey, oldBody] of this.bodies) {

@@ -2,19 +2,26 @@
  * Customers and items. QuickBooks never deletes them: a "delete" deactivates the record, appending
  * " (deleted)" to its name, and queries hide it unless they ask about `Active`.
  */
+import type { QuickBooksEntity } from '../company/entity-kinds.js';
 import type { EntityRecord } from '../company/entity-record.js';
 import type { CompanyContext } from './company-context.js';
 import { recordRng } from './company-context.js';
 import { editNote, metaData, USD, type JsonObject } from './common-fields.js';
-import { amount } from './money.js';
+import { amount, unitPrice } from './money.js';
 
 const DELETED_SUFFIX = ' (deleted)';
+
+/** A customer's DisplayName or an item's Name (each also its FullyQualifiedName), as the API shows it. */
+export function nameListName(context: CompanyContext, entity: QuickBooksEntity, record: EntityRecord): string {
+  const name = entity === 'Customer' ? context.customer(record.id).displayName : context.item(record.id).name;
+  return record.inactive ? `${name}${DELETED_SUFFIX}` : name;
+}
 
 export function customerBody(context: CompanyContext, record: EntityRecord): JsonObject {
   const profile = context.customer(record.id);
   // The phone number changes with each edit, so an update is visible.
   const phoneRng = recordRng(context.seed, 'customer-phone', record.id, record.revisions);
-  const displayName = record.inactive ? `${profile.displayName}${DELETED_SUFFIX}` : profile.displayName;
+  const displayName = nameListName(context, 'Customer', record);
   return {
     domain: 'QBO',
     sparse: false,
@@ -46,7 +53,7 @@ export function customerBody(context: CompanyContext, record: EntityRecord): Jso
 
 export function itemBody(context: CompanyContext, record: EntityRecord): JsonObject {
   const profile = context.item(record.id);
-  const name = record.inactive ? `${profile.name}${DELETED_SUFFIX}` : profile.name;
+  const name = nameListName(context, 'Item', record);
   const inventory = profile.type === 'Inventory';
   return {
     domain: 'QBO',
@@ -59,10 +66,10 @@ export function itemBody(context: CompanyContext, record: EntityRecord): JsonObj
     Description: record.revisions > 0 ? `${profile.description} (${editNote(record.revisions).toLowerCase()})` : profile.description,
     Active: !record.inactive,
     Taxable: profile.taxable,
-    UnitPrice: amount(profile.unitPriceCents),
+    UnitPrice: unitPrice(profile.unitPriceCents),
     Type: profile.type,
     IncomeAccountRef: profile.type === 'Service' ? { value: '1', name: 'Services' } : { value: '79', name: 'Sales of Product Income' },
-    PurchaseCost: amount(profile.purchaseCostCents),
+    PurchaseCost: unitPrice(profile.purchaseCostCents),
     TrackQtyOnHand: inventory,
     ExpenseAccountRef: profile.type === 'Service' ? undefined : { value: '80', name: 'Cost of Goods Sold' },
     AssetAccountRef: inventory ? { value: '81', name: 'Inventory Asset' } : undefined,

@@ -8,7 +8,7 @@ import type { SalesDocumentEntity } from '../company/entity-kinds.js';
 import type { CompanyContext } from './company-context.js';
 import { recordRng } from './company-context.js';
 import { editNote, metaData, USD, type JsonObject } from './common-fields.js';
-import { amount, taxCents } from './money.js';
+import { amount, taxCents, unitPrice } from './money.js';
 import type { ItemProfile } from './profiles.js';
 import { CUSTOMER_MEMOS, PAYMENT_METHODS } from './word-lists.js';
 
@@ -73,7 +73,7 @@ export function salesDocumentBody(context: CompanyContext, entity: SalesDocument
     DetailType: 'SalesItemLineDetail',
     SalesItemLineDetail: {
       ItemRef: { value: String(line.itemId), name: line.item.name },
-      UnitPrice: amount(line.unitPriceCents),
+      UnitPrice: unitPrice(line.unitPriceCents),
       Qty: voided ? 0 : line.qty,
       ItemAccountRef: line.item.type === 'Service' ? { value: '1', name: 'Services' } : { value: '79', name: 'Sales of Product Income' },
       TaxCodeRef: { value: line.taxable ? 'TAX' : 'NON' },

@@ -1,6 +1,7 @@
 /**
  * Intuit's authorization server as state: single-use authorization codes, grants (one per consent of an
- * app to a company), rotating rolling refresh tokens and short-lived access tokens. Pure logic over the
+ * app to a company), refresh tokens whose value changes about daily (each new value with a fresh 100-day
+ * lifetime, an unchanged one counting down) and short-lived access tokens. Pure logic over the
  * simulator clock and RNG; the HTTP layer turns its results into Intuit's exact responses.
  *
  * A grant is (app, realm, consent). It dies when revoked, when the user disconnects the app inside
@@ -159,27 +160,34 @@ export class AuthorizationServer {
       return { ok: false, failure: { error: 'invalid_grant', description: 'Token expired' } };
     }
 
+    // Intuit hands back the same value (its lifetime counting down) until the value is about a day old;
+    // only a new value starts a new rolling lifetime.
     const rotate = config.refreshTokenRotation === 'every_refresh' || now - grant.refreshTokenIssuedAt >= DAY_MS;
     if (rotate) {
       grant.superseded.push({ value: grant.refreshToken, supersededAt: now });
       grant.refreshToken = newRefreshTokenValue(this.rng, now);
       grant.refreshTokenIssuedAt = now;
+      grant.refreshTokenExpiresAt = Math.min(now + config.refreshTokenTtlSeconds * 1000, grant.hardExpiresAt);
       this.refreshTokenIndex.set(grant.refreshToken, grant.id);
       this.remember({ kind: 'refresh_token', value: grant.refreshToken, clientId, realmId: grant.realmId, grantId: grant.id }, now);
     }
     this.pruneSuperseded(grant, now);
-    grant.refreshTokenExpiresAt = Math.min(now + config.refreshTokenTtlSeconds * 1000, grant.hardExpiresAt);
     grant.refreshes += 1;
     return { ok: true, tokens: this.issueAccessToken(grant, now) };
   }
 
-  /** Revokes the grant a refresh or access token belongs to. Unknown tokens are ignored (RFC 7009); returns whether a grant ended. */
-  revoke(clientId: string, token: string): boolean {
+  /**
+   * Revokes the grant a refresh or access token belongs to. A token of a grant that has already ended
+   * (revoked, disconnected…) is `already_ended`, which Intuit answers with a 400; a token the server
+   * never issued (or has forgotten) is ignored, as RFC 7009 asks.
+   */
+  revoke(clientId: string, token: string): 'revoked' | 'already_ended' | 'unknown' {
     const grantId = this.refreshTokenIndex.get(token) ?? this.accessTokens.get(token)?.grantId;
     const grant = grantId === undefined ? undefined : this.grants.get(grantId);
-    if (!grant || grant.clientId !== clientId || grant.status !== 'active') return false;
+    if (!grant || grant.clientId !== clientId) return 'unknown';
+    if (grant.status !== 'active') return 'already_ended';
     this.endGrant(grant.id, 'revoked', this.clock.now());
-    return true;
+    return 'revoked';
   }
 
   /** The user disconnected the app(s) inside QuickBooks: every live grant for the realm dies. */

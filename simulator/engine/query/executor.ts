@@ -10,22 +10,27 @@
  * A field list (`SELECT Id FROM …`) filters and orders the same way; projection.ts shapes the rows.
  *
  * Queryable fields: Id, MetaData.LastUpdatedTime and MetaData.CreateTime (also spelled Metadata.…),
- * Active (customers, items), TxnDate and CustomerRef (transactions). ORDERBY: Id,
- * MetaData.LastUpdatedTime, MetaData.CreateTime, TxnDate.
+ * Active, DisplayName (customers), Name (items) and FullyQualifiedName (both), TxnDate and CustomerRef
+ * (transactions). ORDERBY: Id, MetaData.LastUpdatedTime, MetaData.CreateTime, TxnDate, the name
+ * fields. Without ORDERBY, transactions come in Id order and customers and items by name
+ * (name-order.ts), as Intuit lists them.
  */
 import type { QuickBooksEntity } from '../company/entity-kinds.js';
 import { ENTITY_KINDS, entityByName } from '../company/entity-kinds.js';
 import type { EntityRecord } from '../company/entity-record.js';
 import type { EntityStore } from '../company/entity-store.js';
 import { companyDay, parseTimestamp } from '../company-time.js';
+import type { CompanyContext } from '../data/company-context.js';
+import { nameListName } from '../data/name-lists.js';
+import { isNameField, walkByName } from './name-order.js';
 import type { Condition, Literal, ParsedQuery } from './parser.js';
-import { parserError, validationError } from './query-errors.js';
+import { validationError } from './query-errors.js';
 
 export type QueryOutcome =
   | { select: 'count'; entity: QuickBooksEntity; totalCount: number }
   | { select: 'rows'; entity: QuickBooksEntity; records: EntityRecord[]; startPosition: number; fields: string[] | undefined };
 
-type Field = 'Id' | 'LastUpdatedTime' | 'CreateTime' | 'Active' | 'TxnDate' | 'CustomerRef';
+type Field = 'Id' | 'LastUpdatedTime' | 'CreateTime' | 'Active' | 'TxnDate' | 'CustomerRef' | 'Name';
 type Predicate = (record: EntityRecord) => boolean;
 
 const FIELD_NAMES: Record<string, Field> = {
@@ -35,13 +40,18 @@ const FIELD_NAMES: Record<string, Field> = {
   active: 'Active',
   txndate: 'TxnDate',
   customerref: 'CustomerRef',
+  displayname: 'Name',
+  name: 'Name',
+  fullyqualifiedname: 'Name',
 };
 
 const DEFAULT_MAX_RESULTS = 100;
 
-export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBooksEntity, EntityStore>>, maxResultsCap: number): QueryOutcome {
+export function executeQuery(query: ParsedQuery, context: CompanyContext, maxResultsCap: number): QueryOutcome {
+  const stores = context.stores;
   const entity = entityByName(query.entityName);
-  if (!entity) throw parserError(`Invalid entity name: ${query.entityName} (the simulator serves ${Object.keys(ENTITY_KINDS).join(', ')})`);
+  // Intuit answers an entity it does not know with 4001 "Invalid query", not a parser error.
+  if (!entity) throw validationError(`invalid context declaration: ${query.entityName} (the simulator serves ${Object.keys(ENTITY_KINDS).join(', ')})`);
   const nameList = ENTITY_KINDS[entity].nameList;
   const store = stores[entity];
 
@@ -59,7 +69,7 @@ export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBo
       if (condition.operator === '<=' || condition.operator === '=') updatedToMs = Math.min(updatedToMs, ms);
       if (condition.operator === '<') updatedToMs = Math.min(updatedToMs, ms - 1);
     }
-    predicates.push(buildPredicate(field, condition));
+    predicates.push(field === 'Name' ? namePredicate(context, entity, condition) : buildPredicate(field, condition));
   }
   predicates.push(nameList ? (mentionsActive ? () => true : (record) => !record.inactive) : (record) => !record.deleted);
   const matches: Predicate = (record) => predicates.every((predicate) => predicate(record));
@@ -67,7 +77,9 @@ export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBo
   const order = resolveOrder(query, entity);
   const candidates = order.field === 'LastUpdatedTime'
     ? walkUpdatedIndex(store, updatedFromMs, updatedToMs, order.descending)
-    : walkById(store, order.descending);
+    : order.field === 'Name'
+      ? walkByName(context, entity, order.descending)
+      : walkById(store, order.descending);
 
   if (query.select === 'count') {
     let totalCount = 0;
@@ -76,9 +88,10 @@ export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBo
   }
 
   const startPosition = query.startPosition ?? 1;
-  if (startPosition < 1) throw validationError(`STARTPOSITION must be 1 or more, got ${startPosition}`);
+  // Intuit's wording (ruckus/quickbooks-ruby spec/fixtures/query_validation_error.xml).
+  if (startPosition < 1) throw validationError(`value ${startPosition} is too small. Min allowed value is 1`);
   const requested = query.maxResults ?? DEFAULT_MAX_RESULTS;
-  if (requested < 1) throw validationError(`MAXRESULTS must be 1 or more, got ${requested}`);
+  if (requested < 1) throw validationError(`value ${requested} is too small. Min allowed value is 1`);
   const maxResults = Math.min(requested, maxResultsCap);
 
   const records: EntityRecord[] = [];
@@ -98,20 +111,23 @@ export function executeQuery(query: ParsedQuery, stores: Readonly<Record<QuickBo
 function resolveField(name: string, entity: QuickBooksEntity): Field {
   const field = FIELD_NAMES[name.toLowerCase()];
   const nameList = ENTITY_KINDS[entity].nameList;
-  if (!field || (field === 'Active' && !nameList) || ((field === 'TxnDate' || field === 'CustomerRef') && nameList)) {
-    throw validationError(`property '${name}' is not queryable on ${entity} in the simulator (queryable: Id, MetaData.LastUpdatedTime, MetaData.CreateTime, ${nameList ? 'Active' : 'TxnDate, CustomerRef'})`);
+  if (!field || (field === 'Active' && !nameList) || ((field === 'TxnDate' || field === 'CustomerRef') && nameList) || (field === 'Name' && !isNameField(name, entity))) {
+    const own = entity === 'Customer' ? 'Active, DisplayName, FullyQualifiedName' : entity === 'Item' ? 'Active, Name, FullyQualifiedName' : 'TxnDate, CustomerRef';
+    throw validationError(`property '${name}' is not queryable on ${entity} in the simulator (queryable: Id, MetaData.LastUpdatedTime, MetaData.CreateTime, ${own})`);
   }
   return field;
 }
 
 function resolveOrder(query: ParsedQuery, entity: QuickBooksEntity): { field: Field; descending: boolean } {
   const descending = query.orderBy?.direction === 'DESC';
-  if (!query.orderBy) return { field: 'Id', descending };
+  // Intuit lists customers and items by FullyQualifiedName when the query does not say otherwise.
+  if (!query.orderBy) return { field: ENTITY_KINDS[entity].nameList ? 'Name' : 'Id', descending };
   const field = FIELD_NAMES[query.orderBy.field.toLowerCase()];
   if (field === 'Id' || field === 'LastUpdatedTime' || field === 'CreateTime' || (field === 'TxnDate' && !ENTITY_KINDS[entity].nameList)) {
     return { field, descending };
   }
-  throw validationError(`ORDERBY ${query.orderBy.field} is not supported by the simulator (use Id, MetaData.LastUpdatedTime, MetaData.CreateTime or TxnDate)`);
+  if (field === 'Name' && isNameField(query.orderBy.field, entity)) return { field, descending };
+  throw validationError(`ORDERBY ${query.orderBy.field} is not supported by the simulator (use Id, MetaData.LastUpdatedTime, MetaData.CreateTime, TxnDate or a name field)`);
 }
 
 /** Records whose LastUpdatedTime lies in [fromMs, toMs], in (LastUpdatedTime, Id) order. */
@@ -138,7 +154,7 @@ function* walkById(store: EntityStore, descending: boolean): Generator<EntityRec
   else for (let i = records.length - 1; i >= 0; i--) yield records[i] as EntityRecord;
 }
 
-function buildPredicate(field: Field, condition: Condition): Predicate {
+function buildPredicate(field: Exclude<Field, 'Name'>, condition: Condition): Predicate {
   switch (field) {
     case 'Id': {
       const ids = condition.values.map((value) => integerValue(value, condition));
@@ -161,6 +177,17 @@ function buildPredicate(field: Field, condition: Condition): Predicate {
       throw validationError(`operator ${condition.operator} cannot be used with Active`);
     }
   }
+}
+
+function namePredicate(context: CompanyContext, entity: QuickBooksEntity, condition: Condition): Predicate {
+  const names = condition.values.map((value) => {
+    if (value.type !== 'string') throw validationError(`${condition.field} needs a quoted name such as 'Amy\\'s Bird Sanctuary', got ${show(value)}`);
+    return value.value;
+  });
+  const read = (record: EntityRecord) => nameListName(context, entity, record);
+  if (condition.operator === '=' || condition.operator === 'IN') return (record) => names.includes(read(record));
+  if (condition.operator === '!=') return (record) => !names.includes(read(record));
+  throw validationError(`operator ${condition.operator} cannot be used with ${condition.field} in the simulator`);
 }
 
 function numberPredicate(condition: Condition, values: number[], read: (record: EntityRecord) => number): Predicate {
