@@ -8,7 +8,7 @@ const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.tools/', '.data/', '.cache/', 'dist/', 'test-artifacts/', 'bench-results/', 'db/migrations/'],
+    ignores: ['.dependency-cruiser.cjs', 'node_modules/', '.tools/', '.data/', '.cache/', 'dist/', 'test-artifacts/', 'bench-results/', 'db/migrations/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

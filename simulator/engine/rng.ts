@@ -128,3 +128,8 @@ export class Rng {
     return this.chars(count, '0123456789abcdef');
   }
 }
+
+/** The RNG that decides one aspect of one record; independent of every other record and of request order. */
+export function recordRng(seed: number, aspect: string, id: number, extra = 0): Rng {
+  return Rng.fromSeed(mixRecordSeed(seed, aspect, id, extra));
+}

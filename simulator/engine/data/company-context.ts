@@ -1,7 +1,7 @@
 /** What materializers may read about a company: its seed, its tax rate and the stores of its records. */
 import type { QuickBooksEntity } from '../company/entity-kinds.js';
 import type { EntityStore } from '../company/entity-store.js';
-import { mixRecordSeed, mixSeed, Rng } from '../rng.js';
+import { mixSeed, Rng } from '../rng.js';
 import type { CustomerProfile, ItemProfile } from './profiles.js';
 import { TAX_RATES } from './word-lists.js';
 
@@ -19,7 +19,3 @@ export function taxRateForSeed(seed: number): { ref: string; basisPoints: number
   return { ref, basisPoints };
 }
 
-/** The RNG that decides one aspect of one record; independent of every other record and of request order. */
-export function recordRng(seed: number, aspect: string, id: number, extra = 0): Rng {
-  return Rng.fromSeed(mixRecordSeed(seed, aspect, id, extra));
-}

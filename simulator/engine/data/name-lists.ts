@@ -5,7 +5,7 @@
 import type { QuickBooksEntity } from '../company/entity-kinds.js';
 import type { EntityRecord } from '../company/entity-record.js';
 import type { CompanyContext } from './company-context.js';
-import { recordRng } from './company-context.js';
+import { recordRng } from '../rng.js';
 import { editNote, metaData, USD, type JsonObject } from './common-fields.js';
 import { amount, unitPrice } from './money.js';
 

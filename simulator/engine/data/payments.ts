@@ -2,7 +2,7 @@
 import { companyDate } from '../company-time.js';
 import type { EntityRecord } from '../company/entity-record.js';
 import type { CompanyContext } from './company-context.js';
-import { recordRng } from './company-context.js';
+import { recordRng } from '../rng.js';
 import { editNote, metaData, USD, type JsonObject } from './common-fields.js';
 import { amount } from './money.js';
 import { documentMoney, paymentAmountCents } from './sales-documents.js';

@@ -5,7 +5,7 @@
  */
 import type { PhysicalAddress } from './addresses.js';
 import { randomAddress } from './addresses.js';
-import { recordRng } from './company-context.js';
+import { recordRng } from '../rng.js';
 import { BUSINESS_FIRST_WORDS, BUSINESS_SECOND_WORDS, COMPANY_SUFFIXES, EMAIL_DOMAINS, FAMILY_NAMES, GIVEN_NAMES, ITEM_CATALOG, ITEM_VARIANTS } from './word-lists.js';
 
 export interface CustomerProfile {

@@ -6,7 +6,7 @@ import { companyDate } from '../company-time.js';
 import type { EntityRecord } from '../company/entity-record.js';
 import type { SalesDocumentEntity } from '../company/entity-kinds.js';
 import type { CompanyContext } from './company-context.js';
-import { recordRng } from './company-context.js';
+import { recordRng } from '../rng.js';
 import { editNote, metaData, USD, type JsonObject } from './common-fields.js';
 import { amount, taxCents, unitPrice } from './money.js';
 import type { ItemProfile } from './profiles.js';
