@@ -5,6 +5,7 @@ import { listSyncRuns } from '../../db/queries/sync-runs.js';
 import { QUICKBOOKS_ENTITIES } from '../../shared/contract.js';
 import { requireMerchant } from '../auth/merchant-auth.js';
 import { cursorParam, decodeCursor, limitParam, page, pageSchema } from '../http/pagination.js';
+import { exactJson } from '../http/exact-json.js';
 import { createRouter } from '../http/router.js';
 import type { AppServices } from '../services.js';
 import { errorResponses } from '../views/error.js';
@@ -46,7 +47,7 @@ export function connectionRecordRoutes(services: AppServices) {
       const after = decodeCursor(cursor, RecordCursor);
       const rows = await listRecords(services.db, { connectionId: connection.id, entity, includeDeleted, limit: limit + 1, after });
       const { data, nextCursor } = page(rows, limit, (last) => ({ entity: last.entity, qboId: last.qboId }));
-      return c.json({ data: data.map(toRecordView), nextCursor }, 200);
+      return exactJson(c, { data: data.map(toRecordView), nextCursor }, 200);
     },
   );
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import type { StoredRecord } from '../../db/queries/records.js';
+import type { ListedRecord } from '../../db/queries/records.js';
+import { parseJsonExactly } from '../../quickbooks/json.js';
 import { QUICKBOOKS_ENTITIES } from '../../shared/contract.js';
 
 const addressLine = z.string().nullable().optional();
@@ -31,7 +32,8 @@ export const RecordSchema = z
 
 export type RecordView = z.infer<typeof RecordSchema>;
 
-export function toRecordView(record: StoredRecord): RecordView {
+/** The record as the API shows it; `raw` keeps QuickBooks' number text (write it with `stringifyRaw`). */
+export function toRecordView(record: ListedRecord): RecordView {
   return {
     entity: record.entity,
     id: record.qboId,
@@ -49,6 +51,6 @@ export function toRecordView(record: StoredRecord): RecordView {
     billAddress: record.billAddress,
     shipAddress: record.shipAddress,
     active: record.active,
-    raw: record.raw as Record<string, unknown>,
+    raw: parseJsonExactly(record.rawJson) as Record<string, unknown>,
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, or, sql } from 'drizzle-orm';
 import type { QuickBooksEntity } from '../../shared/contract.js';
 import type { Executor } from '../client.js';
 import type { RecordVersion } from '../../shared/records.js';
@@ -99,18 +99,27 @@ export interface RecordCursor {
   qboId: string;
 }
 
+/** A stored record with `raw` as Postgres' JSON text, which keeps QuickBooks' number text (`300.00`) exactly. */
+export type ListedRecord = Omit<StoredRecord, 'raw'> & { rawJson: string };
+
 /** A connection's records in (entity, id) order, keyset-paginated; deleted ones only when asked. */
 export async function listRecords(
   db: Executor,
   params: { connectionId: string; entity?: QuickBooksEntity | undefined; includeDeleted?: boolean; limit: number; after?: RecordCursor | undefined },
-): Promise<StoredRecord[]> {
+): Promise<ListedRecord[]> {
   const conditions = [eq(t.connectionId, params.connectionId)];
   if (params.entity) conditions.push(eq(t.entity, params.entity));
   if (!params.includeDeleted) conditions.push(eq(t.deleted, false));
   if (params.after) {
     conditions.push(or(gt(t.entity, params.after.entity as QuickBooksEntity), and(eq(t.entity, params.after.entity as QuickBooksEntity), gt(t.qboId, params.after.qboId)))!);
   }
-  return db.select().from(t).where(and(...conditions)).orderBy(asc(t.entity), asc(t.qboId)).limit(params.limit);
+  const { raw: _raw, ...columns } = getTableColumns(t);
+  return db
+    .select({ ...columns, rawJson: sql<string>`${t.raw}::text` })
+    .from(t)
+    .where(and(...conditions))
+    .orderBy(asc(t.entity), asc(t.qboId))
+    .limit(params.limit);
 }
 
 /** (id, SyncToken, deleted) of every stored object of a connection: what tests compare with the simulator's snapshot. */
