@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { notifications } from '../../db/schema/index.js';
-import type { ChangeRequest, CreateCompanyRequest, FaultRule, QuickBooksEntity } from '../../simulator/types.js';
+import type { QuickBooksEntity } from '../../simulator/types.js';
 import { statusQuery, syncNowSignal } from '../../workflows/messages.js';
 import type { ConnectionStatusView } from '../../shared/workflow-payloads.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
@@ -22,59 +22,8 @@ import { terminateProductConnections } from '../postgres.js';
 import { SeededRandom } from '../random.js';
 import { retryUntil, sleep } from '../retry.js';
 import { startStack, type Stack } from '../stack.js';
-
-export interface ChaosOptions {
-  seed: number;
-  /** Connections syncing at once (default 3). */
-  connections?: number;
-  /** Length of the chaos phase in ms (default 20 s); setup and the final convergence come on top. */
-  durationMs?: number;
-  /** Worker processes: 1 or 2 (default: drawn from the seed). */
-  workers?: number;
-  /** How long the final convergence may take before the run counts what differs (default 150 s: a 429 parks a realm for 60 s). */
-  convergeTimeoutMs?: number;
-  /** Keep the run's folder (Temporal's SQLite file, worker logs) even when it passed. */
-  keepArtifacts?: boolean;
-  log?: (line: string) => void;
-}
-
-export type ChaosEventKind = 'worker_kill' | 'temporal_kill' | 'db_terminate' | 'faults' | 'revoke' | 'changes';
-
-export interface ConnectionOutcome extends RecordComparison {
-  connectionId: string;
-  realmId: string;
-  status: string;
-}
-
-export interface ChaosRunResult {
-  seed: number;
-  ok: boolean;
-  lost: number;
-  duplicated: number;
-  mismatched: number;
-  /** Live QuickBooks records compared. */
-  live: number;
-  connections: ConnectionOutcome[];
-  events: Record<ChaosEventKind, number>;
-  /** Revocations we caused, and times a connection parked (`needs_reauthorization` notices). */
-  revocations: number;
-  parks: number;
-  /** Connections found parked at the end while QuickBooks still had a live grant for them (e.g. a rotated refresh token lost with a killed worker). */
-  unexpectedParks: number;
-  /** Worker processes that exited without being killed by the run, and why (the first error line of their output). */
-  workerCrashes: number;
-  workerExitReasons: Record<string, number>;
-  /** The Accounting API requests QuickBooks saw, and how many got an injected fault. */
-  apiRequests: number;
-  faultedRequests: number;
-  setupMs: number;
-  chaosMs: number;
-  convergeMs: number;
-  totalMs: number;
-  /** Set when the run itself could not complete (setup failed, convergence never reached). */
-  error?: string;
-  artifacts?: string;
-}
+import { changeRequest, companyShape, describeCompany, entitiesOf, faultRules } from './scenario.js';
+import type { ChaosEventKind, ChaosOptions, ChaosRunResult } from './types.js';
 
 interface WorkerSlot {
   label: string;
@@ -90,9 +39,6 @@ interface TrackedConnection extends StackConnection {
   /** Entities this company has records of (changes are asked only for those). */
   entities: QuickBooksEntity[];
 }
-
-const TRANSACTIONS: QuickBooksEntity[] = ['Invoice', 'SalesReceipt', 'CreditMemo', 'RefundReceipt', 'Payment'];
-const SALES_DOCUMENTS: QuickBooksEntity[] = ['Invoice', 'SalesReceipt', 'CreditMemo', 'RefundReceipt'];
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
   const startedAt = Date.now();
@@ -364,61 +310,3 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
   }
   return result;
 }
-
-// MARK: what the run is made of
-
-function companyShape(rng: SeededRandom): CreateCompanyRequest {
-  return {
-    seed: rng.seed(),
-    customers: rng.int(15, 40),
-    items: rng.int(5, 15),
-    invoices: rng.int(100, 800),
-    salesReceipts: rng.pick([0, rng.int(10, 80)]),
-    creditMemos: rng.pick([0, rng.int(5, 20)]),
-    refundReceipts: rng.pick([0, rng.int(5, 20)]),
-    payments: rng.pick([0, rng.int(10, 80)]),
-  };
-}
-
-function entitiesOf(company: CreateCompanyRequest): QuickBooksEntity[] {
-  const present: [QuickBooksEntity, number | undefined][] = [
-    ['Customer', company.customers], ['Item', company.items], ['Invoice', company.invoices], ['SalesReceipt', company.salesReceipts],
-    ['CreditMemo', company.creditMemos], ['RefundReceipt', company.refundReceipts], ['Payment', company.payments],
-  ];
-  return present.filter(([, count]) => (count ?? 0) > 0).map(([entity]) => entity);
-}
-
-function describeCompany(company: CreateCompanyRequest): string {
-  const total = (company.customers ?? 0) + (company.items ?? 0) + (company.invoices ?? 0) + (company.salesReceipts ?? 0) + (company.creditMemos ?? 0) + (company.refundReceipts ?? 0) + (company.payments ?? 0);
-  return `${total} records, seed ${company.seed}`;
-}
-
-/** A few creates, updates, deletes and voids among the entities the company has. */
-function changeRequest(rng: SeededRandom, entities: QuickBooksEntity[]): ChangeRequest {
-  const some = (candidates: QuickBooksEntity[], max: number) => {
-    const counts: Partial<Record<QuickBooksEntity, number>> = {};
-    for (const entity of candidates.filter((candidate) => entities.includes(candidate))) if (rng.chance(0.5)) counts[entity] = rng.int(1, max);
-    return counts;
-  };
-  return {
-    create: { Invoice: rng.int(0, 3), ...(rng.chance(0.3) ? { Customer: 1 } : {}), ...some(['SalesReceipt', 'Payment'], 2) },
-    update: some(['Invoice', 'Customer', 'Item', 'SalesReceipt', 'Payment'], 3),
-    delete: some(TRANSACTIONS, 1),
-    void: some(SALES_DOCUMENTS, 1),
-  };
-}
-
-/** One fault window's rules: transient Accounting API (and sometimes OAuth) failures, some latency. */
-function faultRules(rng: SeededRandom, allow429: boolean): FaultRule[] {
-  const rules: FaultRule[] = [];
-  const target = () => rng.weighted<FaultRule['target']>([['api', 4], ['all', 1]]);
-  if (rng.chance(0.6)) rules.push({ kind: '500', rate: round(rng.between(0.05, 0.3)), target: target() });
-  if (rng.chance(0.5)) rules.push({ kind: '503', rate: round(rng.between(0.05, 0.3)), target: target() });
-  if (rng.chance(0.4)) rules.push({ kind: 'timeout', rate: round(rng.between(0.03, 0.15)), hangMs: rng.int(1_000, 4_000), target: target() });
-  if (rng.chance(0.4)) rules.push({ kind: 'reset', rate: round(rng.between(0.03, 0.15)), target: target() });
-  if (allow429 && rng.chance(0.5)) rules.push({ kind: '429', rate: round(rng.between(0.05, 0.2)), remaining: rng.int(1, 2) });
-  if (rng.chance(0.6) || rules.length === 0) rules.push({ kind: 'latency', rate: round(rng.between(0.2, 0.8)), latencyMs: rng.int(100, 1_500) });
-  return rules;
-}
-
-const round = (value: number) => Math.round(value * 100) / 100;

@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../shared/duration.js';
-import { runChaos, type ChaosRunResult } from './chaos-run.js';
+import { runChaos } from './chaos-run.js';
+import type { ChaosRunResult } from './types.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
