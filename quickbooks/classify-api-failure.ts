@@ -4,6 +4,7 @@
  */
 import {
   AccessTokenRejectedError,
+  AccessForbiddenError,
   PermanentQuickBooksError,
   ThrottledError,
   TransientQuickBooksError,
@@ -71,7 +72,7 @@ export function classifyApiAnswer(answer: ApiAnswer, context: RequestContext): Q
     });
   }
   if (answer.status === 401) return new AccessTokenRejectedError(what, details);
-  if (answer.status === 403 || code === AUTHORIZATION_FAILED_CODE) return new PermanentQuickBooksError(what, details);
+  if (answer.status === 403 || code === AUTHORIZATION_FAILED_CODE) return new AccessForbiddenError(what, details);
   if (answer.status === 408 || answer.status >= 500) return new TransientQuickBooksError(what, details);
   if (answer.status >= 200 && answer.status < 300) {
     return new PermanentQuickBooksError(`${describeRequest(context)} answered HTTP ${answer.status} with a Fault${code ? ` (code ${code})` : ''}: ${summary}`, details);

@@ -14,6 +14,7 @@ export type QuickBooksErrorKind =
   | 'throttled'
   | 'transient'
   | 'permanent'
+  | 'forbidden'
   | 'client_auth'
   | 'normalization';
 
@@ -127,6 +128,15 @@ export class PermanentQuickBooksError extends QuickBooksError {
   readonly retryable = false;
 }
 
+/**
+ * 403 AuthorizationFailed (3100): the grant no longer reaches this company — the user who authorized it
+ * lost access, or the company is gone. Only someone with access re-authorizing fixes it.
+ */
+export class AccessForbiddenError extends PermanentQuickBooksError {
+  override readonly name = 'AccessForbiddenError';
+  override readonly kind = 'forbidden';
+}
+
 /** A QuickBooks object we cannot store (no Id, no MetaData.LastUpdatedTime, an amount that is not a number…). */
 export class NormalizationError extends PermanentQuickBooksError {
   override readonly name = 'NormalizationError';
@@ -147,6 +157,7 @@ export const QUICKBOOKS_ERROR_TYPES = [
   'ThrottledError',
   'TransientQuickBooksError',
   'PermanentQuickBooksError',
+  'AccessForbiddenError',
   'NormalizationError',
   'ClientAuthError',
 ] as const;
@@ -156,6 +167,7 @@ export type QuickBooksErrorType = (typeof QUICKBOOKS_ERROR_TYPES)[number];
 export const NON_RETRYABLE_QUICKBOOKS_ERROR_TYPES: readonly QuickBooksErrorType[] = [
   'GrantInvalidError',
   'PermanentQuickBooksError',
+  'AccessForbiddenError',
   'NormalizationError',
   'ClientAuthError',
 ];

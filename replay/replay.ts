@@ -180,7 +180,8 @@ export function describeEvent(event: HistoryEvent): string | undefined {
     const data = decodePayload(marker.details?.data?.payloads?.[0]) as { activity_type?: string; activityType?: string; patch_id?: string } | undefined;
     const activityType = data?.activity_type ?? data?.activityType;
     if (activityType) return `local activity ${activityType}`;
-    const patch = decodePayload(marker.details?.patch_data?.payloads?.[0]) as { id?: string } | undefined;
+    // The SDK records a patch's id under `patch-data` (older cores: `patch_data`).
+    const patch = decodePayload((marker.details?.['patch-data'] ?? marker.details?.patch_data)?.payloads?.[0]) as { id?: string } | undefined;
     return patch?.id ? `patch marker ${patch.id}` : `marker ${marker.markerName ?? '?'}`;
   }
   if (event.timerStartedEventAttributes) return `timer ${event.timerStartedEventAttributes.timerId ?? '?'}`;

@@ -11,6 +11,8 @@ export const FailureType = {
   Throttled: 'ThrottledError',
   Transient: 'TransientQuickBooksError',
   Permanent: 'PermanentQuickBooksError',
+  /** 403: the grant no longer reaches the company; the merchant must re-authorize with access to it. */
+  AccessForbidden: 'AccessForbiddenError',
   Normalization: 'NormalizationError',
   ClientAuth: 'ClientAuthError',
   RealmMismatch: 'RealmMismatchError',

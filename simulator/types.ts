@@ -130,7 +130,8 @@ export interface DisconnectResult {
   disconnectUrls: string[];
 }
 
-export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'latency';
+/** `403`: AuthorizationFailed (3100) — the grant no longer reaches the company (the user lost access to it). */
+export type FaultKind = '500' | '503' | '429' | '403' | 'timeout' | 'reset' | 'latency';
 export type FaultTarget = 'api' | 'oauth' | 'all';
 
 export interface FaultRule {

@@ -13,6 +13,7 @@ const NOT_WORTH_RETRYING = [
   // A rejected access token needs a refresh first, which only the workflow may do (one writer of tokens).
   FailureType.AccessTokenRejected,
   FailureType.Permanent,
+  FailureType.AccessForbidden,
   FailureType.Normalization,
   FailureType.ClientAuth,
   FailureType.RealmMismatch,

@@ -92,6 +92,8 @@ export class Authorization {
   private async notice(error: unknown, during: string): Promise<Stop> {
     const type = failureType(error);
     if (type === FailureType.GrantInvalid || type === FailureType.CredentialsMissing) return this.revoked(`QuickBooks refused the authorization while ${during}`, error);
+    // A 403 used to be recorded and retried every cycle, forever; now it needs the merchant like a revocation.
+    if (type === FailureType.AccessForbidden && patched('park-on-forbidden')) return this.revoked(`QuickBooks refused access to this company while ${during}`, error);
     const stop: Stop = { kind: 'failed', error: errorView(error, new Date().toISOString()) };
     this.state.lastError = stop.error;
     log.warn('sync step failed', { connectionId: this.connectionId, during, type, message: stop.error.message });

@@ -51,7 +51,7 @@ export const faultSettingsSchema = z.strictObject({
   seed: seed.optional(),
   rules: z.array(
     z.strictObject({
-      kind: z.enum(['500', '503', '429', 'timeout', 'reset', 'latency']),
+      kind: z.enum(['500', '503', '429', '403', 'timeout', 'reset', 'latency']),
       rate: z.number().min(0).max(1),
       target: z.enum(['api', 'oauth', 'all']).optional(),
       realmId: z.string().min(1).optional(),

@@ -8,7 +8,7 @@ import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { RequestKind } from '../types.js';
 import type { SimulatorEnv } from './env.js';
 import type { FaultHandoff } from './fault-handoff.js';
-import { serviceUnavailable, systemFailure, throttleExceeded } from './intuit-bodies.js';
+import { authorizationFailed, serviceUnavailable, systemFailure, throttleExceeded } from './intuit-bodies.js';
 import { classifyRequest } from './request-kind.js';
 import { sleep } from './sleep.js';
 
@@ -26,7 +26,7 @@ export function intuitMiddleware(engine: SimulatorEngine, handoff: FaultHandoff,
     c.set('realmId', classifyRequest(url.pathname).realmId);
     c.set('fault', fault);
 
-    if (fault?.kind === '500' || fault?.kind === '503' || fault?.kind === '429') {
+    if (fault?.kind === '500' || fault?.kind === '503' || fault?.kind === '429' || (fault?.kind === '403' && kind === 'api')) {
       c.res = faultResponse(fault.kind, kind, engine.clock.now());
     } else {
       // API latency is applied later, inside the throttle's concurrency slot (see accounting-routes.ts).
@@ -50,11 +50,11 @@ export function intuitMiddleware(engine: SimulatorEngine, handoff: FaultHandoff,
   };
 }
 
-function faultResponse(fault: '500' | '503' | '429', kind: RequestKind, nowMs: number): Response {
+function faultResponse(fault: '500' | '503' | '429' | '403', kind: RequestKind, nowMs: number): Response {
   const status = Number(fault);
   const body =
     kind === 'api'
-      ? fault === '429' ? throttleExceeded(nowMs) : fault === '500' ? systemFailure(nowMs) : serviceUnavailable(nowMs)
+      ? fault === '429' ? throttleExceeded(nowMs) : fault === '500' ? systemFailure(nowMs) : fault === '403' ? authorizationFailed(nowMs) : serviceUnavailable(nowMs)
       : { error: fault === '500' ? 'server_error' : 'temporarily_unavailable', error_description: fault === '429' ? 'Too many requests' : 'Injected fault' };
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json;charset=UTF-8' } });
 }

@@ -4,12 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyApiAnswer, classifyNoAnswer, parseRetryAfter, unreadableSuccess, type ApiAnswer, type RequestContext } from '../../quickbooks/classify-api-failure.js';
-import {
-  AccessTokenRejectedError,
-  PermanentQuickBooksError,
-  ThrottledError,
-  TransientQuickBooksError,
-} from '../../quickbooks/errors.js';
+import { AccessForbiddenError, AccessTokenRejectedError, PermanentQuickBooksError, ThrottledError, TransientQuickBooksError } from '../../quickbooks/errors.js';
 import { parseJsonExactly } from '../../quickbooks/json.js';
 
 const ACCESS_TOKEN = 'eyJlbmMiOiJBMTI4Q0JDLUhTMjU2IiwiYWxnIjoiZGlyIn0..AB016xyzSecretAccessTokenValue0123456789';
@@ -75,9 +70,10 @@ describe('classifyApiAnswer', () => {
     expect(error.message).toContain('read Invoice 42');
   });
 
-  it('403 AuthorizationFailed 3100 (lowercase, from a wrong environment) → PermanentQuickBooksError', () => {
+  it('403 AuthorizationFailed 3100 (lowercase, from a wrong environment) → AccessForbiddenError, a permanent failure', () => {
     const body = '{"fault":{"error":[{"message":"message=AuthorizationFailed; errorCode=003100; statusCode=403","detail":"","code":"3100"}],"type":"SERVICE"}}';
     const error = classifyApiAnswer(answer(403, body), context);
+    expect(error).toBeInstanceOf(AccessForbiddenError);
     expect(error).toBeInstanceOf(PermanentQuickBooksError);
     expect(error.code).toBe('3100');
   });

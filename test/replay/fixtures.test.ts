@@ -53,6 +53,9 @@ describe('the committed workflow histories', () => {
     };
     expect(parkedAfterClosing(revocation)).toBe(false);
     expect(parkedAfterClosing(byFile('revocation-park-resume-v3.json'))).toBe(true);
+    const forbidden = byFile('forbidden-park-resume.json');
+    expect(activities(forbidden).some((detail) => detail.includes('markNeedsReauthorization'))).toBe(true);
+    expect((forbidden.events ?? []).map(describeEvent)).toContain('patch marker park-on-forbidden');
 
     const firstRun = byFile('continue-as-new-run-1.json');
     const nextRun = byFile('continue-as-new-run-2.json');

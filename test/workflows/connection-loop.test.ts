@@ -13,7 +13,7 @@ import { WORKFLOW_TYPE, workflowIdForConnection } from '../../shared/contract.js
 import type { ConnectionStatusView, ConnectionWorkflowInput, EndSyncRunInput } from '../../shared/workflow-payloads.js';
 import { disconnectSignal, statusQuery, syncNowSignal, tokensIssuedSignal } from '../../workflows/messages.js';
 import { startTimeSkippingEnvironment } from '../support/time-skipping.js';
-import { grantRevoked, quickBooksDown, stubActivities } from './support/stub-activities.js';
+import { accessForbidden, grantRevoked, quickBooksDown, stubActivities } from './support/stub-activities.js';
 
 describe('the connection loop (stand-in activities, time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
@@ -34,6 +34,11 @@ describe('the connection loop (stand-in activities, time-skipping server)', () =
     // A query sent before the first workflow task completes waits for it: keep each one short, poll again.
     const status = () => env.client.withDeadline(Date.now() + 2_000, () => env.client.workflow.getHandle(workflowId).query(statusQuery));
     await worker.runUntil(story({ signalTokens, status, workflowId }));
+    // Every test's workflow ends with it: timers of a workflow nobody serves any more would hold up the next test's time skipping.
+    await env.client.workflow
+      .getHandle(workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
   }
 
   const until = (probe: () => Promise<boolean>) => expect.poll(probe, { timeout: 20_000, interval: 50 }).toBe(true);
@@ -109,6 +114,29 @@ describe('the connection loop (stand-in activities, time-skipping server)', () =
       await env.sleep('2 minutes');
       await until(async () => (await connection.status()).lastError === null);
       expect((await connection.status()).status).toBe('active');
+    });
+  });
+
+  it('parks on a 403 instead of retrying it every cycle forever, and tells the merchant', async () => {
+    let forbidden = false;
+    const stub = stubActivities({
+      pullChanges: async (pull) => {
+        if (forbidden) throw accessForbidden();
+        return stubActivities().activities.pullChanges(pull);
+      },
+    });
+    await run(stub.activities, async (connection) => {
+      await connection.signalTokens();
+      await until(async () => (await connection.status()).checkpoint.changedSince !== null && stub.named('pullChanges').length > 0);
+      forbidden = true;
+      await env.client.workflow.getHandle(connection.workflowId).signal(syncNowSignal, { reason: 'test' });
+      await until(async () => (await connection.status()).status === 'needs_reauthorization');
+      expect(await connection.status()).toMatchObject({ lastError: { type: 'AccessForbiddenError', intuitTid: '1-forbidden' } });
+      expect(stub.named('markNeedsReauthorization')).toHaveLength(1);
+      expect((stub.named('markNeedsReauthorization')[0]!.input as { reason: string }).reason).toMatch(/refused access to this company/);
+      const pulls = stub.named('pullChanges').length;
+      await env.sleep('2 hours');
+      expect(stub.named('pullChanges')).toHaveLength(pulls);
     });
   });
 

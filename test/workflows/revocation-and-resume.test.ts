@@ -131,7 +131,7 @@ describe('when QuickBooks revokes the authorization', () => {
     await expect.poll(() => invoicePages(connection), { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(3);
     await connection.handle.terminate('an operator terminated the workflow');
     await fixture.simulator.control.clearFaults();
-    const mirrored = (await connectionRow(fixture, connection))!.checkpoint as unknown as SyncCheckpoint;
+    const mirrored = (await connectionRow(fixture, connection))!.checkpoint!;
     const storedPages = mirrored.pass!.entities.Invoice!.pages;
     expect(storedPages).toBeGreaterThanOrEqual(3);
 
@@ -144,5 +144,24 @@ describe('when QuickBooks revokes the authorization', () => {
     );
     expect(invoiceQueries.length).toBeGreaterThan(0);
     expect(invoiceQueries.some((call) => decodeURIComponent(call.query ?? '').includes("'1970-01-01"))).toBe(false);
+  });
+
+  it('parks when QuickBooks answers 403 to a connection that used to work, instead of retrying it every cycle', async () => {
+    const connection = await fixture.connect({ company: { seed: 26, customers: 4, items: 2, invoices: 6 } });
+    await fixture.waitForSnapshotMatch(connection);
+    await fixture.waitFor(connection, (view) => view.phase === 'idle' && view.checkpoint.pass === null);
+
+    // The user who authorized the app lost access to the company: every Accounting API call answers 403 (3100).
+    await fixture.simulator.control.setFaults({ rules: [{ kind: '403', rate: 1, target: 'api' }] });
+    await connection.handle.signal(syncNowSignal, { reason: 'test' });
+    const parked = await fixture.waitFor(connection, (view) => view.status === 'needs_reauthorization');
+    expect(parked.lastError).toMatchObject({ type: 'AccessForbiddenError' });
+    expect(await needsReauthorizationNotices(connection)).toHaveLength(1);
+    expect((await connectionRow(fixture, connection))!.statusReason).toMatch(/refused access to this company/);
+
+    await fixture.simulator.control.clearFaults();
+    await fixture.reauthorize(connection);
+    await fixture.waitFor(connection, (view) => view.status === 'active' && view.lastError === null);
+    expect((await needsReauthorizationNotices(connection))[0]!.resolvedAt).not.toBeNull();
   });
 });

@@ -21,6 +21,11 @@ export function grantRevoked(): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.GrantInvalid, message: 'invalid_grant', nonRetryable: true });
 }
 
+/** QuickBooks' 403 AuthorizationFailed: the grant no longer reaches the company. */
+export function accessForbidden(): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.AccessForbidden, message: 'AuthorizationFailed (3100)', nonRetryable: true, details: [{ intuitTid: '1-forbidden', status: 403, errorCode: '3100' }] });
+}
+
 /** A 500 from QuickBooks: worth retrying. */
 export function quickBooksDown(): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.Transient, message: 'QuickBooks answered HTTP 500', details: [{ intuitTid: '1-stub', status: 500, errorCode: null }] });
