@@ -4,13 +4,12 @@
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import { initialCheckpoint } from '../shared/checkpoint.js';
-import type { ConnectionStatus, QuickBooksEntity, SyncPhase } from '../shared/contract.js';
+import type { QuickBooksEntity, SyncPhase } from '../shared/contract.js';
 import type {
   ConnectionErrorView,
   ConnectionStatusView,
   EntityCounts,
   RecordCounts,
-  SyncCheckpoint,
   SyncRunKind,
   TokenTimes,
   TokensIssuedSignal,
@@ -26,14 +25,8 @@ export interface OpenSyncRun {
   qboRequests: number;
 }
 
-export interface CarriedState {
-  status: ConnectionStatus;
-  realmId: string | null;
-  checkpoint: SyncCheckpoint;
-  lastSyncedAt: string | null;
-  lastError: ConnectionErrorView | null;
-  waitingSince: string | null;
-  recordsSynced: number;
+/** What the status query shows (all but the phase, which is what the loop is doing), and the rest. */
+export interface CarriedState extends Omit<ConnectionStatusView, 'phase'> {
   /** Sync cycles so far: the sequence number in every sync-run id. */
   cycle: number;
   /** Consecutive failed cycles: the workflow backs off longer after each. */
