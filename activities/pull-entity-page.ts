@@ -1,5 +1,5 @@
 /** One page of a query pass ("fetch Invoice page 12"): fetch, store, and hand back the next cursor. */
-import { saveCheckpoint } from '../db/queries/checkpoints.js';
+import { mirrorPage } from '../db/queries/checkpoints.js';
 import { upsertRecordVersions } from '../db/queries/records.js';
 import { normalizeRecord } from '../quickbooks/normalize.js';
 import { changedSinceQuery } from '../quickbooks/queries.js';
@@ -31,7 +31,7 @@ export function createPullEntityPage(deps: ActivityDeps) {
 
       const counts = await db.transaction(async (tx) => {
         const outcome = await upsertRecordVersions(tx, connectionId, fresh);
-        await saveCheckpoint(tx, connectionId, afterPage(checkpoint, entity, next, page.serverTime));
+        await mirrorPage(tx, connectionId, { checkpoint: afterPage(checkpoint, entity, next, page.serverTime), entity });
         return outcome;
       });
       counts.skipped += versions.length - fresh.length;

@@ -63,3 +63,19 @@ export function afterPass(checkpoint: SyncCheckpoint): SyncCheckpoint {
 export function afterChanges(checkpoint: SyncCheckpoint, nextChangedSince: string): SyncCheckpoint {
   return { ...checkpoint, changedSince: nextChangedSince };
 }
+
+/**
+ * The mirror after a page of `entity` was stored. Pages of different entities are stored concurrently
+ * (lanes), each knowing only its own entity's new cursor for sure: so the stored mirror keeps every other
+ * entity's cursor as that entity's own lane wrote it, and a pass it does not know yet is written whole.
+ */
+export function mirrorAfterPage(stored: SyncCheckpoint | null, fresh: SyncCheckpoint, entity: QuickBooksEntity): SyncCheckpoint {
+  const pass = fresh.pass;
+  if (!pass) throw new Error(`a page of ${entity} was stored outside a pass`);
+  if (!stored?.pass || stored.pass.kind !== pass.kind) return fresh;
+  const earliest = [stored.pass.startedAtServerTime, pass.startedAtServerTime].filter((time): time is string => time !== null).sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
+  return {
+    ...fresh,
+    pass: { ...pass, startedAtServerTime: earliest, entities: { ...pass.entities, ...stored.pass.entities, [entity]: pass.entities[entity] } },
+  };
+}

@@ -1,15 +1,23 @@
 /**
  * The mirrored checkpoint (`connections.checkpoint`): read when a workflow starts afresh for a
- * connection that synced before, written only by the activities that store records, in the same
- * transaction, so the mirror never claims more than is stored (see shared/checkpoint.ts).
+ * connection that synced before; written only here, by the activities that store records, in the same
+ * transaction as those records, so the mirror never claims more than is stored (shared/checkpoint.ts).
  */
 import { eq } from 'drizzle-orm';
+import { mirrorAfterPage } from '../../shared/checkpoint.js';
+import type { QuickBooksEntity } from '../../shared/contract.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import type { Executor } from '../client.js';
 import { connections } from '../schema/index.js';
 
 export async function saveCheckpoint(db: Executor, connectionId: string, checkpoint: SyncCheckpoint): Promise<void> {
   await db.update(connections).set({ checkpoint }).where(eq(connections.id, connectionId));
+}
+
+/** After a page of `entity` (in the page's transaction): see `mirrorAfterPage` for why it merges. */
+export async function mirrorPage(db: Executor, connectionId: string, page: { checkpoint: SyncCheckpoint; entity: QuickBooksEntity }): Promise<void> {
+  const [row] = await db.select({ checkpoint: connections.checkpoint }).from(connections).where(eq(connections.id, connectionId)).for('update');
+  await saveCheckpoint(db, connectionId, mirrorAfterPage(row?.checkpoint ?? null, page.checkpoint, page.entity));
 }
 
 /** The connection's mirrored checkpoint and company, or nulls for a connection that never synced. */

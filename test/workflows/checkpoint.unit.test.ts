@@ -1,6 +1,6 @@
 /** How the checkpoint moves: the pure transitions the workflow and the record-storing activities share. */
 import { describe, expect, it } from 'vitest';
-import { afterChanges, afterPage, afterPass, initialCheckpoint, initialCursor, newPass, remainingEntities, rewindPass } from '../../shared/checkpoint.js';
+import { afterChanges, afterPage, afterPass, initialCheckpoint, initialCursor, mirrorAfterPage, newPass, remainingEntities, rewindPass } from '../../shared/checkpoint.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 
 const page = (pages: number, done = false) => ({ ...initialCursor('2026-01-01T00:00:00.000Z'), pages, done });
@@ -45,5 +45,24 @@ describe('the checkpoint', () => {
   it('moves the incremental position after a pull, and refuses a page outside a pass', () => {
     expect(afterChanges(initialCheckpoint(), '2026-03-01T10:00:00.000Z')).toEqual({ pass: null, changedSince: '2026-03-01T10:00:00.000Z' });
     expect(() => afterPage(initialCheckpoint(), 'Invoice', page(1), '2026-03-01T10:00:00.000Z')).toThrow(/outside a pass/);
+  });
+});
+
+describe('the mirror of a pass paged in lanes', () => {
+  const pass = newPass('backfill', ['Invoice', 'Customer'], null);
+  const fresh = (entity: 'Invoice' | 'Customer', pages: number, others: SyncCheckpoint['pass'] = pass): SyncCheckpoint => ({
+    changedSince: null,
+    pass: { ...others!, startedAtServerTime: '2026-03-01T10:00:00.000Z', entities: { ...others!.entities, [entity]: page(pages) } },
+  });
+
+  it('is written whole for a pass it does not know yet', () => {
+    expect(mirrorAfterPage(null, fresh('Invoice', 1), 'Invoice')).toEqual(fresh('Invoice', 1));
+    expect(mirrorAfterPage({ pass: null, changedSince: '2026-01-01T00:00:00.000Z' }, fresh('Invoice', 1), 'Invoice')).toEqual(fresh('Invoice', 1));
+  });
+
+  it("keeps every other entity's cursor as its own lane wrote it, even when this lane's view of it is older", () => {
+    const afterCustomer = mirrorAfterPage(fresh('Invoice', 3), fresh('Customer', 2), 'Customer');
+    // The Customer lane's view had Invoice at page 0; the mirror keeps page 3.
+    expect(afterCustomer.pass!.entities).toMatchObject({ Invoice: { pages: 3 }, Customer: { pages: 2 } });
   });
 });
