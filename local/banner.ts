@@ -53,7 +53,7 @@ export function formatBanner(facts: BannerFacts): string {
     [
       'Database',
       database.kind === 'pglite'
-        ? `${database.url}   (PGlite in ${databaseDir && !databaseDir.startsWith('..') ? databaseDir : database.dataDir}; DATABASE_URL for ops, replay and psql)`
+        ? `${database.url}   (PGlite in ${databaseDir && !databaseDir.startsWith('..') ? databaseDir : database.dataDir}; DATABASE_URL for ops and psql)`
         : 'Postgres at DATABASE_URL',
     ],
     ['Data', `${dataDir}/   (generated secrets: ${dataDir}/secrets.json)`],

@@ -33,7 +33,7 @@ export interface PgliteWireServerOptions {
   /** Every client must present it (user name and database name are not checked: there is one of each). */
   password: string;
   logger: Logger;
-  /** A client that keeps a transaction open without sending anything this long is disconnected (rolled back). */
+  /** A client that keeps its turn (a transaction, or an unfinished exchange) without sending anything this long is disconnected (rolled back). */
   idleInTransactionMs?: number;
 }
 
@@ -202,13 +202,12 @@ class WireSession {
       },
     });
     const ready = lastReadyForQuery(Buffer.concat(output));
-    if (ready === undefined) return; // mid-exchange (Parse, Bind… before Sync): the turn goes on
-    this.exchangeOpen = false;
+    if (ready !== undefined) this.exchangeOpen = false;
     if (ready === 'I') {
       this.endTurn();
       return;
     }
-    // In a transaction block: the turn lasts until it ends, within limits.
+    // Mid-exchange (Parse, Bind… before Sync) or in a transaction block: the turn goes on, within limits.
     const idleMs = this.options.idleInTransactionMs ?? 30_000;
     this.idleTimer = setTimeout(() => {
       this.options.logger.warn({ idleMs }, 'database client idle in a transaction: rolled back and disconnected');
