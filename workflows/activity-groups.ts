@@ -57,7 +57,12 @@ export const incrementalPulls = proxyLocalActivities<Activities>({
  * UI — and no retry holds the workflow task (a held task delays every query). The first attempt of a
  * small pull stays local (an idle cycle costs one marker); the retries are regular activities.
  */
-export const incrementalPullAttempt = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 1 } });
+export const incrementalPullAttempt = proxyLocalActivities<Activities>({
+  // A local attempt holds the workflow task while it runs: a QuickBooks that hangs gets 30 s here, then the
+  // retries run as regular activities (an idle cycle's pull takes well under a second).
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 1 },
+});
 export const quickbooksPullAttempt = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds', retry: { maximumAttempts: 1 } });
 
 /**
