@@ -21,11 +21,11 @@ export const NOT_WORTH_RETRYING: string[] = [
   FailureType.Seal,
 ];
 
-/** A 429 sets its own next-retry delay (Intuit asks for 60 s); other blips back off from 2 s. */
+/** A 429 sets its own next-retry delay (Intuit asks for 60 s); other blips back off from 2 s. In ms: the workflow computes its own retries of the incremental pull from these (./visible-retries.ts). */
 export const QUICKBOOKS_RETRY = {
-  initialInterval: '2 seconds',
+  initialInterval: 2_000,
   backoffCoefficient: 2,
-  maximumInterval: '1 minute',
+  maximumInterval: 60_000,
   maximumAttempts: 5,
   nonRetryableErrorTypes: NOT_WORTH_RETRYING,
 };

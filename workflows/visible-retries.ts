@@ -12,15 +12,14 @@ import { FailureType } from '../shared/failure-types.js';
 import { NOT_WORTH_RETRYING, QUICKBOOKS_RETRY } from './activity-groups.js';
 import { errorView, failureType, type CarriedState } from './state.js';
 
-const INITIAL_DELAY_MS = 2_000;
-const MAXIMUM_DELAY_MS = 60_000;
 /** Intuit asks for a minute after a 429. */
 const THROTTLED_DELAY_MS = 60_000;
 
 /** The wait before attempt `attempt + 1` after attempt `attempt` failed (2 s, 4 s, 8 s… at most a minute). */
 export function retryDelayMs(attempt: number, error: unknown): number {
   if (failureType(error) === FailureType.Throttled) return THROTTLED_DELAY_MS;
-  return Math.min(INITIAL_DELAY_MS * QUICKBOOKS_RETRY.backoffCoefficient ** (attempt - 1), MAXIMUM_DELAY_MS);
+  const { initialInterval, backoffCoefficient, maximumInterval } = QUICKBOOKS_RETRY;
+  return Math.min(initialInterval * backoffCoefficient ** (attempt - 1), maximumInterval);
 }
 
 function worthRetrying(error: unknown): boolean {
