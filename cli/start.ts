@@ -15,6 +15,8 @@ import { ensureDemoMerchant } from '../local/demo-merchant.js';
 import { acquireInstanceLock } from '../local/instance-lock.js';
 import { effectiveConfig, planStart, type StartPlan } from '../local/plan.js';
 import { assertPortsFree, type NeededPort } from '../local/ports.js';
+import { startPgliteWireServer } from '../local/pglite-wire-server.js';
+import { writeRunningStack } from '../local/running-stack.js';
 import { loadOrCreateSecrets } from '../local/secrets.js';
 import { Shutdown, STOP_ORDER } from '../local/shutdown.js';
 import { externalSimulator, prepareSimulator, startEmbeddedSimulator, type LocalSimulator } from '../local/simulator.js';
@@ -77,6 +79,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 function neededPorts(plan: StartPlan): NeededPort[] {
   const ports: NeededPort[] = [{ port: config.port, variable: 'PORT', what: 'the API and dashboard' }];
   if (plan.intuit.kind === 'embedded-simulator') ports.push({ port: plan.intuit.port, variable: 'SIMULATOR_PORT', what: 'the QuickBooks simulator' });
+  if (plan.database.kind === 'pglite') ports.push({ port: plan.database.port, variable: 'PGLITE_PORT', what: 'the embedded database (Postgres protocol)' });
   if (plan.temporal.kind === 'embedded') {
     ports.push({ port: plan.temporal.port, variable: 'TEMPORAL_DEV_SERVER_PORT', what: 'the Temporal dev server' });
     ports.push({ port: plan.temporal.uiPort, variable: 'TEMPORAL_DEV_SERVER_UI_PORT', what: 'the Temporal Web UI' });
@@ -102,9 +105,13 @@ async function main(): Promise<void> {
           return { address: server.address, uiUrl: server.uiUrl as string | undefined };
         })
       : Promise.resolve({ address: plan.temporal.address, uiUrl: undefined }),
-    openMigratedDatabase(plan.database, log('database')).then((handle) => {
+    openMigratedDatabase(plan.database, log('database')).then(async (handle) => {
       shutdown.add(`database (${handle.driver})`, STOP_ORDER.database, () => handle.close());
-      return handle;
+      if (plan.database.kind !== 'pglite') return { ...handle, url: plan.database.url };
+      // Other processes (ops, replay, psql) reach the embedded PGlite through this server.
+      const served = await startPgliteWireServer({ db: handle.pglite!, port: plan.database.port, password: secrets.databasePassword, logger: log('database') });
+      shutdown.add('database server', STOP_ORDER.databaseServer, () => served.stop());
+      return { ...handle, url: served.url };
     }),
     plan.intuit.kind === 'embedded-simulator'
       ? startEmbeddedSimulator({ port: plan.intuit.port, dataFile: plan.simulatorDataFile, logger: log('simulator') }).then((running): LocalSimulator => {
@@ -157,6 +164,16 @@ async function main(): Promise<void> {
   shutdown.add('api temporal client', STOP_ORDER.temporalClients, () => api.closeTemporal());
 
   const urls = startUrls(effective.publicBaseUrl, temporal, simulator?.url);
+  // Operator commands (ops, replay) started without DATABASE_URL / TEMPORAL_ADDRESS find this stack here.
+  const stackFile = writeRunningStack(dataDir, {
+    pid: process.pid,
+    databaseUrl: database.url,
+    temporalAddress: temporal.address,
+    temporalNamespace: config.temporal.namespace,
+    temporalUiUrl: temporal.uiUrl ?? null,
+    apiUrl: localApi,
+  });
+  shutdown.add('stack file', STOP_ORDER.stackFile, () => stackFile.remove());
   const readyMs = Date.now() - startedAt;
   logger.info({ urls, merchantId: merchant.id, intuit: plan.intuit.kind, temporal: plan.temporal.kind, database: plan.database.kind, ms: readyMs }, 'ready');
   process.stdout.write(
@@ -166,7 +183,7 @@ async function main(): Promise<void> {
       companies: setup.companies,
       dataDir,
       projectRoot: PROJECT_ROOT,
-      database: plan.database.kind === 'pglite' ? `PGlite in ${plan.database.dataDir}` : 'Postgres at DATABASE_URL',
+      database: plan.database.kind === 'pglite' ? { kind: 'pglite', url: database.url, dataDir: plan.database.dataDir } : { kind: 'postgres' },
       readyMs,
     }),
   );

@@ -64,6 +64,8 @@ export interface WorkflowView {
   taskQueue: string | null;
   startTime: string | null;
   searchAttributes: Record<string, string | null>;
+  /** The static summary it was started with (what it is: merchant, company, realm), when it has one. */
+  summary: string | null;
   /** The workflow's `status` query. */
   view: ConnectionStatusView | null;
   /** Why the query (or describe) gave no answer: no worker, not found… */
@@ -122,7 +124,7 @@ function syncRunItem(run: SyncRun): SyncRunItem {
 async function workflowView(context: OperatorContext, connectionId: string): Promise<WorkflowView> {
   const workflowId = workflowIdForConnection(connectionId);
   const handle = context.client.workflow.getHandle(workflowId);
-  const view: WorkflowView = { workflowId, runId: null, executionStatus: null, historyLength: null, taskQueue: null, startTime: null, searchAttributes: {}, view: null, problem: null };
+  const view: WorkflowView = { workflowId, runId: null, executionStatus: null, historyLength: null, taskQueue: null, startTime: null, searchAttributes: {}, summary: null, view: null, problem: null };
   try {
     const description = await withDeadline(context, () => handle.describe());
     view.runId = description.runId;
@@ -130,6 +132,7 @@ async function workflowView(context: OperatorContext, connectionId: string): Pro
     view.historyLength = description.historyLength;
     view.taskQueue = description.taskQueue;
     view.startTime = description.startTime.toISOString();
+    view.summary = (await description.staticSummary()) ?? null;
     for (const key of SEARCH_ATTRIBUTE_KEYS) {
       const value = description.typedSearchAttributes.get(key);
       view.searchAttributes[key.name] = value instanceof Date ? value.toISOString() : (value ?? null);

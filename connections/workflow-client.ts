@@ -11,6 +11,7 @@ import type { ConnectionStatusView, ConnectionWorkflowInput, ResyncSignal, SyncN
 import { disconnectSignal, resyncSignal, statusQuery, syncNowSignal, tokensIssuedSignal } from '../workflows/messages.js';
 import type { quickBooksConnectionWorkflow } from '../workflows/index.js';
 import { ConnectionCommandError } from './errors.js';
+import { connectionWorkflowMetadata } from './workflow-metadata.js';
 
 export const TEMPORAL_DEADLINE_MS = 5_000;
 
@@ -31,10 +32,14 @@ export interface WorkflowTarget {
   id: string;
   merchantId: string;
   status: ConnectionStatus;
+  /** For the workflow's summary (what operators read in Temporal); the ids stand in when unknown. */
+  merchantName?: string | null | undefined;
+  /** QuickBooks' name of the company, once the connection knows it (a connection row's `companyName`). */
+  companyName?: string | null | undefined;
 }
 
 /** What a newly started workflow may be given beyond its connection (tests and benchmarks shrink pages and intervals). */
-export type WorkflowOptions = Partial<Omit<ConnectionWorkflowInput, 'connectionId' | 'merchantId' | 'carried'>>;
+export type WorkflowOptions = Partial<Omit<ConnectionWorkflowInput, 'connectionId' | 'merchantId' | 'carried' | 'summary'>>;
 
 export type ConnectionWorkflows = ReturnType<typeof createConnectionWorkflows>;
 
@@ -50,7 +55,15 @@ export function createConnectionWorkflows(deps: ConnectionWorkflowsDeps) {
      */
     async deliverTokens(params: { connection: WorkflowTarget; realmId: string; sealedTokens: string; workflowOptions?: WorkflowOptions }): Promise<void> {
       const { connection } = params;
-      const input: ConnectionWorkflowInput = { syncIntervalMs: deps.syncIntervalMs, ...params.workflowOptions, connectionId: connection.id, merchantId: connection.merchantId };
+      // Set when the workflow starts (a running one keeps its own); continue-as-new cannot carry it, so the input does.
+      const metadata = connectionWorkflowMetadata({ connectionId: connection.id, merchantId: connection.merchantId, merchantName: connection.merchantName, realmId: params.realmId, companyName: connection.companyName });
+      const input: ConnectionWorkflowInput = {
+        syncIntervalMs: deps.syncIntervalMs,
+        ...params.workflowOptions,
+        connectionId: connection.id,
+        merchantId: connection.merchantId,
+        summary: metadata.staticSummary,
+      };
       try {
         await withDeadline(TEMPORAL_DEADLINE_MS * 2, () =>
           client.workflow.signalWithStart<typeof quickBooksConnectionWorkflow, [{ realmId: string; sealedTokens: string }]>(WORKFLOW_TYPE, {
@@ -59,6 +72,7 @@ export function createConnectionWorkflows(deps: ConnectionWorkflowsDeps) {
             args: [input],
             signal: tokensIssuedSignal,
             signalArgs: [{ realmId: params.realmId, sealedTokens: params.sealedTokens }],
+            ...metadata,
             typedSearchAttributes: [
               { key: merchantIdKey, value: connection.merchantId },
               { key: realmIdKey, value: params.realmId },

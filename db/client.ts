@@ -17,6 +17,8 @@ export type Executor = Parameters<Parameters<Database['transaction']>[0]>[0] | D
 export interface DatabaseHandle {
   db: Database;
   driver: 'postgres' | 'pglite';
+  /** The PGlite instance itself (PGlite only): `npm start` serves it to other processes over the wire protocol. */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return {
     db: drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Database,
     driver: 'pglite',
+    pglite: client,
     close: () => client.close(),
   };
 }

@@ -1,4 +1,8 @@
-/** What `npm start` tells a person once everything runs: where to click, and how to sign in. */
+/**
+ * What `npm start` tells a person once everything runs: where to click, how to sign in, and the two
+ * addresses operator tools need (Temporal's gRPC address and a DATABASE_URL that reaches the embedded
+ * PGlite), so that ops, replay, the temporal CLI and psql work against this stack as printed.
+ */
 import { relative } from 'node:path';
 
 export interface StartUrls {
@@ -16,7 +20,8 @@ export interface BannerFacts {
   companies: { realmId: string; name: string }[];
   dataDir: string;
   projectRoot: string;
-  database: string;
+  /** PGlite served over the wire protocol at `url`, or a Postgres the environment named. */
+  database: { kind: 'pglite'; url: string; dataDir: string } | { kind: 'postgres' };
   readyMs: number;
 }
 
@@ -35,15 +40,24 @@ export function formatBanner(facts: BannerFacts): string {
   const { urls } = facts;
   const shown = relative(facts.projectRoot, facts.dataDir);
   const dataDir = shown && !shown.startsWith('..') ? shown : facts.dataDir;
+  const database = facts.database;
+  const databaseDir = database.kind === 'pglite' ? relative(facts.projectRoot, database.dataDir) : '';
   const rows: [string, string][] = [
     ['Dashboard', `${urls.dashboard}   (sign in at ${urls.login} with the API key below)`],
     ['API key', `${facts.merchant.apiKey}   (${facts.merchant.name})`],
     ['API docs', urls.docs],
-    ['Temporal UI', urls.temporalUi ?? `none embedded (TEMPORAL_ADDRESS=${urls.temporal})`],
+    ['Temporal UI', urls.temporalUi ?? 'none embedded'],
+    ['Temporal', `${urls.temporal}   (gRPC: TEMPORAL_ADDRESS for ops and replay, --address for the temporal CLI)`],
     ['Simulator', urls.simulator ? `${urls.simulator}/__simulator   (QuickBooks, offline)` : 'none (the real Intuit)'],
     ...facts.companies.map((company): [string, string] => ['  company', `${company.name} (realmId ${company.realmId})`]),
-    ['Database', facts.database],
+    [
+      'Database',
+      database.kind === 'pglite'
+        ? `${database.url}   (PGlite in ${databaseDir && !databaseDir.startsWith('..') ? databaseDir : database.dataDir}; DATABASE_URL for ops and psql)`
+        : 'Postgres at DATABASE_URL',
+    ],
     ['Data', `${dataDir}/   (generated secrets: ${dataDir}/secrets.json)`],
+    ['Operators', `npm run ops -- list   (ops and replay find this stack through ${dataDir}/stack.json)`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 3;
   return [

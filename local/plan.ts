@@ -12,7 +12,8 @@ export type TemporalPlan =
   | { kind: 'embedded'; port: number; uiPort: number; dbFilename: string }
   | { kind: 'external'; address: string };
 
-export type DatabasePlan = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+/** PGlite is also served over the Postgres wire protocol on `port`, so other processes (ops, psql) reach it. */
+export type DatabasePlan = { kind: 'pglite'; dataDir: string; port: number } | { kind: 'postgres'; url: string };
 
 /**
  * `embedded-simulator`: the simulator runs inside `npm start` (nothing Intuit-related configured).
@@ -40,7 +41,7 @@ export function planStart(config: Config, dataDir: string): StartPlan {
     temporal: config.temporal.address
       ? { kind: 'external', address: config.temporal.address }
       : { kind: 'embedded', port: config.temporalDevServer.port, uiPort: config.temporalDevServer.uiPort, dbFilename: join(dataDir, 'temporal.sqlite') },
-    database: config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.pgliteDataDir ?? join(dataDir, 'pglite') },
+    database: config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.pgliteDataDir ?? join(dataDir, 'pglite'), port: config.pglitePort },
     intuit: intuit.simulatorUrl
       ? { kind: 'external-simulator', url: intuit.simulatorUrl }
       : intuit.clientId

@@ -16,6 +16,8 @@ export interface LocalSecrets {
   intuitClientId: string;
   intuitClientSecret: string;
   webhookVerifierToken: string;
+  /** The password of the embedded PGlite served over the wire protocol (it is in the DATABASE_URL the banner prints). */
+  databasePassword: string;
 }
 
 const GENERATORS: Record<keyof LocalSecrets, () => string> = {
@@ -24,6 +26,7 @@ const GENERATORS: Record<keyof LocalSecrets, () => string> = {
   intuitClientId: () => `local-${randomBytes(8).toString('hex')}`,
   intuitClientSecret: () => randomBytes(24).toString('base64url'),
   webhookVerifierToken: () => randomBytes(24).toString('base64url'),
+  databasePassword: () => randomBytes(18).toString('base64url'),
 };
 
 export const SECRETS_FILE = 'secrets.json';

@@ -7,10 +7,14 @@
 import type { Logger } from '../shared/logger.js';
 
 export const STOP_ORDER = {
+  /** First: operator commands stop finding a stack that is going away. */
+  stackFile: 5,
   api: 10,
   worker: 20,
   temporalClients: 30,
   simulator: 40,
+  /** Other processes' database connections end before the database closes. */
+  databaseServer: 45,
   database: 50,
   temporal: 60,
   lock: 70,

@@ -45,6 +45,7 @@ const encryptionKeys = z.string().transform((value, ctx) => {
 const schema = z.object({
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   PGLITE_DATA_DIR: optional(z.string()),
+  PGLITE_PORT: optional(port).default(5433),
   TEMPORAL_ADDRESS: optional(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')),
   TEMPORAL_NAMESPACE: optional(z.string().min(1)).default('default'),
   TEMPORAL_TASK_QUEUE: optional(z.string().min(1)).default(DEFAULT_TASK_QUEUE),
@@ -108,6 +109,8 @@ export interface TemporalConfig {
 export interface Config {
   databaseUrl: string | undefined;
   pgliteDataDir: string | undefined;
+  /** `npm start`: the port its embedded PGlite is served on (Postgres wire protocol), for ops, replay and psql. */
+  pglitePort: number;
   temporal: TemporalConfig;
   port: number;
   /** How many reverse proxies we run in front of the API (each appends to X-Forwarded-For); 0 ignores that header. */
@@ -185,6 +188,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
   return {
     databaseUrl: values.DATABASE_URL,
     pgliteDataDir: values.PGLITE_DATA_DIR,
+    pglitePort: values.PGLITE_PORT,
     temporal: {
       address: values.TEMPORAL_ADDRESS,
       namespace: values.TEMPORAL_NAMESPACE,

@@ -82,6 +82,11 @@ export interface ConnectionWorkflowInput {
   pageSize?: number;
   /** Test hook: continue as new once history reaches this many events (the server's own suggestion always applies). */
   continueAsNewAfterEvents?: number;
+  /**
+   * The static summary the first run was started with (`QuickBooks <company> · <merchant>`). Runs after
+   * continue-as-new have no static summary (the SDK cannot set one there), so their current details repeat it.
+   */
+  summary?: string;
 }
 
 /** Fresh tokens from the OAuth callback, sealed (AES-256-GCM): starts the workflow or resumes it. */

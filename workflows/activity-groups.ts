@@ -8,7 +8,7 @@ import type { Activities } from '../activities/index.js';
 import { FailureType } from '../shared/failure-types.js';
 
 /** Failures no retry can fix; the workflow decides what they mean (park, refresh, record). */
-const NOT_WORTH_RETRYING = [
+export const NOT_WORTH_RETRYING: string[] = [
   FailureType.GrantInvalid,
   // A rejected access token needs a refresh first, which only the workflow may do (one writer of tokens).
   FailureType.AccessTokenRejected,
@@ -22,11 +22,11 @@ const NOT_WORTH_RETRYING = [
   FailureType.Seal,
 ];
 
-/** A 429 sets its own next-retry delay (Intuit asks for 60 s); other blips back off from 2 s. */
-const QUICKBOOKS_RETRY = {
-  initialInterval: '2 seconds',
+/** A 429 sets its own next-retry delay (Intuit asks for 60 s); other blips back off from 2 s. In ms: the workflow computes its own retries of the incremental pull from these (./visible-retries.ts). */
+export const QUICKBOOKS_RETRY = {
+  initialInterval: 2_000,
   backoffCoefficient: 2,
-  maximumInterval: '1 minute',
+  maximumInterval: 60_000,
   maximumAttempts: 5,
   nonRetryableErrorTypes: NOT_WORTH_RETRYING,
 };
@@ -51,6 +51,20 @@ export const incrementalPulls = proxyLocalActivities<Activities>({
   localRetryThreshold: '10 seconds',
   retry: QUICKBOOKS_RETRY,
 });
+
+/**
+ * One attempt each: the incremental pull retried by the workflow itself (./visible-retries.ts), so that
+ * every failed attempt shows — in the current details, as a failed activity in the history and the Web
+ * UI — and no retry holds the workflow task (a held task delays every query). The first attempt of a
+ * small pull stays local (an idle cycle costs one marker); the retries are regular activities.
+ */
+export const incrementalPullAttempt = proxyLocalActivities<Activities>({
+  // A local attempt holds the workflow task while it runs: a QuickBooks that hangs gets 30 s here, then the
+  // retries run as regular activities (an idle cycle's pull takes well under a second).
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 1 },
+});
+export const quickbooksPullAttempt = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds', retry: { maximumAttempts: 1 } });
 
 /**
  * Storing the tokens an OAuth callback delivered: one transaction in our database, no call to Intuit.

@@ -124,10 +124,10 @@ class ConnectionSync {
     const arrived = () => this.state.inbox.tokens.length > 0 || this.state.inbox.disconnectRequested;
     const since = this.state.waitingSince;
     if (this.state.status === 'needs_reauthorization' && since) {
-      setCurrentDetails(`Waiting for the merchant to re-authorize QuickBooks (since ${since}).`);
+      this.showDetails(`Waiting for the merchant to re-authorize QuickBooks (since ${since}).`);
       await this.notices.remindWhileWaiting(since, arrived);
     } else {
-      setCurrentDetails('Waiting for the merchant to authorize QuickBooks.');
+      this.showDetails('Waiting for the merchant to authorize QuickBooks.');
     }
     await condition(arrived);
   }
@@ -152,7 +152,7 @@ class ConnectionSync {
     const { inbox, failures, lastError } = this.state;
     const waitMs = failures > 0 ? Math.min(FAILURE_BACKOFF_MS[Math.min(failures, FAILURE_BACKOFF_MS.length) - 1]!, this.input.syncIntervalMs) : this.input.syncIntervalMs;
     const next = new Date(Date.now() + waitMs).toISOString();
-    setCurrentDetails(
+    this.showDetails(
       failures > 0 && lastError
         ? `Backing off after ${failures} failed sync(s) until ${next}; last error ${lastError.type}${lastError.intuitTid ? ` (Intuit-Tid ${lastError.intuitTid})` : ''}.`
         : `Idle until ${next}; last synced ${this.state.lastSyncedAt ?? 'never'}; ${this.state.recordsSynced} records synced.`,
@@ -197,6 +197,12 @@ class ConnectionSync {
   }
 
   // MARK: messages, status and lifecycle
+
+  /** Current details of a long wait; a continued run has no static summary, so it repeats the first run's. */
+  private showDetails(text: string): void {
+    const { summary } = this.input;
+    setCurrentDetails(summary && workflowInfo().continuedFromExecutionRunId ? `${text}\n\n${summary}` : text);
+  }
 
   private listen(): void {
     const { inbox } = this.state;

@@ -3,14 +3,15 @@
  * Capture. An idle cycle is one CDC request and one local activity. What CDC cannot answer (a gap older
  * than its 30 days, or more changes of an entity than one answer holds) becomes a catch-up pass.
  */
-import { setCurrentDetails } from '@temporalio/workflow';
+import { patched, setCurrentDetails } from '@temporalio/workflow';
 import { afterChanges, newPass } from '../shared/checkpoint.js';
 import { QUICKBOOKS_ENTITIES } from '../shared/contract.js';
-import { incrementalPulls, quickbooksPulls } from './activity-groups.js';
+import { incrementalPullAttempt, incrementalPulls, quickbooksPullAttempt, quickbooksPulls } from './activity-groups.js';
 import type { Authorization } from './authorization.js';
 import { done, type Outcome } from './outcome.js';
 import type { CarriedState } from './state.js';
 import type { SyncRunAudit } from './sync-run-audit.js';
+import { withVisibleRetries } from './visible-retries.js';
 
 /** A pull this recent is small: it runs as a local activity (one marker in history instead of three events). */
 const SMALL_PULL_MS = 60 * 60_000;
@@ -25,11 +26,19 @@ export interface IncrementalPullContext {
 export async function pullIncremental(context: IncrementalPullContext, changedSince: string): Promise<Outcome> {
   const { connectionId, state, audit } = context;
   const run = audit.startIncremental();
-  const pull = Date.now() - Date.parse(changedSince) < SMALL_PULL_MS ? incrementalPulls.pullChanges : quickbooksPulls.pullChanges;
-  setCurrentDetails(`Pulling changes since ${changedSince}.`);
-  const result = await context.authorization.withAccessToken('pulling changes', () =>
-    pull.executeWithOptions({ summary: `pull changes since ${changedSince}` }, [{ connectionId, changedSince, syncRun: run }]),
-  );
+  const small = Date.now() - Date.parse(changedSince) < SMALL_PULL_MS;
+  // QuickBooks answers with its own offset (-08:00…): operators read every instant in UTC.
+  const since = new Date(changedSince).toISOString();
+  const input = [{ connectionId, changedSince, syncRun: run }] as const;
+  setCurrentDetails(`Pulling changes since ${since}.`);
+  const result = await context.authorization.withAccessToken('pulling changes', () => {
+    // Histories from before this patch retried inside the activity (a local one held the workflow task meanwhile).
+    if (!patched('visible-pull-retries')) return (small ? incrementalPulls : quickbooksPulls).pullChanges.executeWithOptions({ summary: `pull changes since ${since}` }, [...input]);
+    return withVisibleRetries({ what: `the pull of changes since ${since}`, state }, (attempt) => {
+      const summary = attempt === 1 ? `pull changes since ${since}` : `pull changes since ${since} (attempt ${attempt})`;
+      return (small && attempt === 1 ? incrementalPullAttempt : quickbooksPullAttempt).pullChanges.executeWithOptions({ summary }, [...input]);
+    });
+  });
   if (result.kind !== 'ok') {
     await audit.incrementalStopped(run, result);
     return result;

@@ -9,6 +9,7 @@
  *  - a first connect records its realm only once the tokens are proven to reach it (./prove-realm.ts).
  */
 import { findMerchantConnectionForRealm, getConnection, recordConnectionRealm, type Connection } from '../../db/queries/connections.js';
+import { getMerchant } from '../../db/queries/merchants.js';
 import { consumeOAuthState, findOAuthState, type OAuthState } from '../../db/queries/oauth-states.js';
 import { ClientAuthError, GrantInvalidError, isQuickBooksError } from '../../quickbooks/errors.js';
 import { ConnectionCommandError } from '../../connections/errors.js';
@@ -74,7 +75,8 @@ export async function completeAuthorization(services: AppServices, params: Callb
     await recordRealm(services, connection, params.realmId);
   }
   try {
-    await services.workflows.deliverTokens({ connection, realmId: params.realmId, sealedTokens: services.sealer.sealJson(tokens) });
+    const merchantName = (await getMerchant(db, connection.merchantId))?.name;
+    await services.workflows.deliverTokens({ connection: { ...connection, merchantName }, realmId: params.realmId, sealedTokens: services.sealer.sealJson(tokens) });
   } catch (error) {
     if (!(error instanceof ConnectionCommandError)) throw error;
     throw new ApiError('temporal_unavailable', 'QuickBooks authorized the connection, but we could not hand it to the sync engine; please authorize again in a minute.');

@@ -61,6 +61,7 @@ export function formatStatus(report: ConnectionStatusReport): string {
   lines.push(`  last error    ${connection.lastError ? `${connection.lastError.type}: ${connection.lastError.message}${connection.lastError.intuitTid ? ` (Intuit-Tid ${connection.lastError.intuitTid})` : ''}` : '—'}`);
   lines.push('');
   lines.push(`Workflow ${workflow.workflowId}`);
+  if (workflow.summary) lines.push(`  summary       ${workflow.summary}`);
   if (workflow.executionStatus) {
     lines.push(`  run           ${workflow.runId} (${workflow.executionStatus}, ${workflow.historyLength} events, started ${instant(workflow.startTime)}, task queue ${workflow.taskQueue})`);
     lines.push(`  attributes    ${Object.entries(workflow.searchAttributes).map(([name, value]) => `${name}=${value ?? '—'}`).join('  ')}`);
@@ -73,6 +74,7 @@ export function formatStatus(report: ConnectionStatusReport): string {
     lines.push(`  last error    ${view.lastError ? `${view.lastError.type} at ${instant(view.lastError.at)}: ${view.lastError.message}` : '—'}`);
   }
   if (workflow.problem) lines.push(`  (${workflow.problem})`);
+  if (workflow.executionStatus) lines.push(`  replay        npm run replay -- --workflow-id ${workflow.workflowId}   (does the current workflow code still replay it?)`);
   lines.push('');
   lines.push('Recent sync runs');
   if (report.syncRuns.length === 0) lines.push('  none');

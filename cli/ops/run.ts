@@ -15,6 +15,7 @@ import { OpsError, parseConnectionId, parseEntities, parseSince } from './args.j
 import { requestResync, requestSync, type OpsContext } from './signals.js';
 import { formatList, formatReceipt, formatStatus } from './format.js';
 import { temporalConnectionOptions } from '../../shared/temporal-connection.js';
+import { withoutPassword, withRunningStackDefaults } from '../../local/running-stack.js';
 
 export const OPS_EXIT = {
   ok: 0,
@@ -41,7 +42,8 @@ Commands:
 
 Options: --json (machine-readable output), -h/--help.
 A connection id may be given as its workflow id, quickbooks-connection-<id>.
-Environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (default "default").
+Environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (default "default"). Unset, they are
+taken from the stack \`npm start\` runs on DATA_DIR (default .data), when it runs.
 
 Exit status: 0 done, 1 Temporal or the database failed, 2 bad arguments or configuration,
 3 unknown connection, 4 refused (the connection's state does not allow it, or its workflow is not running).
@@ -101,6 +103,16 @@ function parseStatus(value: string | undefined): ConnectionStatus | undefined {
   return value as ConnectionStatus;
 }
 
+/** The ops configuration; what the environment leaves unset comes from the running `npm start`, said on stderr. */
+function opsConfig(io: CliIo): Config {
+  const { env, stack, filled } = withRunningStackDefaults(io.env);
+  if (stack) {
+    const shown = filled.map((name) => `${name}=${name === 'DATABASE_URL' ? withoutPassword(env.DATABASE_URL!) : env[name]}`);
+    io.stderr(`ops: using the stack \`npm start\` runs (pid ${stack.pid}): ${shown.join(' ')}\n`);
+  }
+  return loadConfig('ops', env);
+}
+
 /** Opens what a command needs, lazily: `list` works while Temporal is down. */
 class Resources {
   private database: DatabaseHandle | undefined;
@@ -139,7 +151,7 @@ export async function runOpsCli(argv: readonly string[], io: CliIo): Promise<num
     switch (parsed.command) {
       case 'list': {
         const options = { status: parseStatus(parsed.values.status), limit: positiveInteger('limit', parsed.values.limit, 50, 1000) };
-        resources = new Resources(loadConfig('ops', io.env));
+        resources = new Resources(opsConfig(io));
         const items = await listConnections(await resources.databaseOnly(), options);
         print(items, () => formatList(items));
         return OPS_EXIT.ok;
@@ -147,7 +159,7 @@ export async function runOpsCli(argv: readonly string[], io: CliIo): Promise<num
       case 'status': {
         const connectionId = parseConnectionId(parsed.positionals[0]);
         const runs = positiveInteger('runs', parsed.values.runs, 10, 100);
-        resources = new Resources(loadConfig('ops', io.env));
+        resources = new Resources(opsConfig(io));
         const report = await connectionStatusReport(await resources.context(), connectionId, { runs });
         if (!report) throw new OpsError('not_found', `no connection ${connectionId}`);
         print(report, () => formatStatus(report));
@@ -156,14 +168,14 @@ export async function runOpsCli(argv: readonly string[], io: CliIo): Promise<num
       case 'resync': {
         const connectionId = parseConnectionId(parsed.positionals[0]);
         const args = { since: parseSince(parsed.values.since), entities: parseEntities(parsed.values.entities) };
-        resources = new Resources(loadConfig('ops', io.env));
+        resources = new Resources(opsConfig(io));
         const receipt = await requestResync(await resources.context(), connectionId, args);
         print(receipt, () => formatReceipt(receipt));
         return OPS_EXIT.ok;
       }
       case 'sync': {
         const connectionId = parseConnectionId(parsed.positionals[0]);
-        resources = new Resources(loadConfig('ops', io.env));
+        resources = new Resources(opsConfig(io));
         const receipt = await requestSync(await resources.context(), connectionId, parsed.values.reason ?? 'ops');
         print(receipt, () => formatReceipt(receipt));
         return OPS_EXIT.ok;
@@ -176,7 +188,8 @@ export async function runOpsCli(argv: readonly string[], io: CliIo): Promise<num
       return error.kind === 'usage' ? OPS_EXIT.usage : error.kind === 'not_found' ? OPS_EXIT.notFound : OPS_EXIT.refused;
     }
     if (error instanceof ConfigError) {
-      io.stderr(`ops: ${error.message}\n`);
+      const missing = error.problems.some((problem) => problem.includes('required'));
+      io.stderr(`ops: ${error.message}\n${missing ? '(and no `npm start` runs on this DATA_DIR to take them from: set them, or start the local stack)\n' : ''}`);
       return OPS_EXIT.usage;
     }
     io.stderr(`ops: ${(error as Error).message.split('\n')[0]}\n`);

@@ -11,6 +11,7 @@ import { bundleWorkflows, replayHistories, type HistorySource, type ReplayResult
 import { fetchHistories, readHistoryFiles, type UnreadableInput } from '../../replay/sources.js';
 import { temporalConnectionOptions } from '../../shared/temporal-connection.js';
 import { DEFAULT_WORKFLOWS_PATH, formatResult, REPLAY_EXIT } from '../../replay/report.js';
+import { withRunningStackDefaults } from '../../local/running-stack.js';
 
 export const REPLAY_USAGE = `Usage:
   npm run replay -- FILE.json [FILE.json | FOLDER …]
@@ -19,7 +20,8 @@ export const REPLAY_USAGE = `Usage:
 
 Replays each history against the workflow code and reports any non-determinism.
 Files are JSON as \`temporal workflow show --workflow-id ID --output json\` prints it (or the Web UI's download);
-a folder stands for its *.json files. Histories from the server use TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE.
+a folder stands for its *.json files. Histories from the server use TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE,
+or, unset, the Temporal of the stack \`npm start\` runs on DATA_DIR (default .data).
 
 Options:
   --workflow-id ID   fetch that workflow's history (latest run; repeatable)
@@ -70,11 +72,16 @@ function parse(argv: readonly string[]) {
   return { values, files: positionals, workflowIds, limit };
 }
 
-/** The Temporal client for server histories; `loadConfig('start')` validates the variables without requiring any. */
-async function connect(options: { address?: string | undefined; namespace?: string | undefined }, env: NodeJS.ProcessEnv) {
-  const config = loadConfig('start', env);
+/**
+ * The Temporal client for server histories; `loadConfig('start')` validates the variables without
+ * requiring any. Without --address or TEMPORAL_ADDRESS, the running `npm start`'s Temporal is used.
+ */
+async function connect(options: { address?: string | undefined; namespace?: string | undefined }, io: CliIo) {
+  const local = options.address ? { env: io.env, stack: undefined } : withRunningStackDefaults(io.env);
+  const config = loadConfig('start', local.env);
   const address = options.address ?? config.temporal.address;
-  if (!address) throw new UsageError('histories from the server need TEMPORAL_ADDRESS (host:port) or --address; `npm start` serves Temporal on 127.0.0.1:7233');
+  if (!address) throw new UsageError('histories from the server need TEMPORAL_ADDRESS (host:port) or --address, or a running `npm start` on this DATA_DIR');
+  if (local.stack && !io.env.TEMPORAL_ADDRESS) io.stderr(`replay: using the Temporal of the stack \`npm start\` runs (pid ${local.stack.pid}): ${address}\n`);
   const connection = await Connection.connect({ ...temporalConnectionOptions({ ...config.temporal, address }), connectTimeout: 5_000 });
   return { client: new Client({ connection, namespace: options.namespace ?? config.temporal.namespace }), connection };
 }
@@ -108,7 +115,7 @@ export async function runReplayCli(argv: readonly string[], io: CliIo): Promise<
   if (workflowIds.length > 0 || values.query) {
     let temporal: Awaited<ReturnType<typeof connect>> | undefined;
     try {
-      temporal = await connect(values, io.env);
+      temporal = await connect(values, io);
       const fromServer = await fetchHistories(temporal.client, { workflowIds, runId: values['run-id'], allRuns: values['all-runs'] ?? false, query: values.query, limit });
       sources.push(...fromServer.sources);
       unreadable.push(...fromServer.unreadable);

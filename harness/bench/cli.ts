@@ -3,7 +3,7 @@
  * stack of its own), prints one `name=value` line per figure as it is measured, then every figure next
  * to its target and whether it is met, the notes on method, and writes all of it as JSON to
  * `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`. `--only` takes benchmark
- * names (backfill, throttled, resume, idle, parked, fleet, parked_fleet) or figure names.
+ * names (backfill, throttled, resume, idle, failing, parked, fleet, parked_fleet) or figure names.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../shared/duration.js';
 import { backfillBenchmark } from './backfill.js';
+import { failingBenchmark } from './failing.js';
 import type { BenchContext, BenchmarkResult, BenchOptions, Figure } from './figures.js';
 import { fleetBenchmark } from './fleet.js';
 import { idleBenchmark } from './idle.js';
@@ -38,6 +39,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: 'throttled', figures: ['throttled_backfill_ratio'], run: throttledBenchmark },
   { name: 'resume', figures: ['resume_latency_ms_p50', 'resume_latency_ms_p99', 'signal_roundtrip_ms_p50', 'resume_from_signal_ms_p50', 'resume_from_signal_ms_p99'], run: resumeBenchmark },
   { name: 'idle', figures: ['idle_cycle_history_events', 'idle_cycle_qbo_requests'], run: idleBenchmark },
+  { name: 'failing', figures: ['failing_cycle_query_ms_p50', 'failing_cycle_query_ms_max'], run: failingBenchmark },
   { name: 'parked', figures: ['parked_qbo_requests_per_hour', 'parked_history_events_per_hour'], run: parkedBenchmark },
   { name: 'fleet', figures: ['fleet_connections', 'fleet_cycle_lag_s_p99', 'worker_rss_mb', 'fleet_worker_max_cached_workflows'], run: fleetBenchmark },
   {

@@ -77,8 +77,12 @@ describe('GET /oauth/quickbooks/callback', () => {
     expect(tokens.realmId).toBe(realmId);
 
     const handle = h.temporal.client.workflow.getHandle(workflowIdForConnection(connectionId));
-    expect(await handle.query(workflowInputQuery)).toEqual({ connectionId, merchantId: merchant.id, syncIntervalMs: 60_000 });
+    const summary = `QuickBooks company ${realmId} · ${merchant.name}`;
+    expect(await handle.query(workflowInputQuery)).toEqual({ connectionId, merchantId: merchant.id, syncIntervalMs: 60_000, summary });
     const description = await handle.describe();
+    // What operators read in `temporal workflow describe` and the Web UI: what this workflow is.
+    expect(await description.staticSummary()).toBe(summary);
+    expect(await description.staticDetails()).toContain(`**Connection** \`${connectionId}\``);
     expect(description.typedSearchAttributes.get(merchantIdKey)).toBe(merchant.id);
     expect(description.typedSearchAttributes.get(realmIdKey)).toBe(realmId);
     // Tokens travel sealed: no plaintext token anywhere in the workflow's history.

@@ -19,7 +19,7 @@ describe('planStart', () => {
   it('embeds everything when nothing is configured, on the default ports, with every file in the data folder', () => {
     const plan = planStart(loadConfig('start', {}), DATA);
     expect(plan.temporal).toEqual({ kind: 'embedded', port: 7233, uiPort: 8233, dbFilename: `${DATA}/temporal.sqlite` });
-    expect(plan.database).toEqual({ kind: 'pglite', dataDir: `${DATA}/pglite` });
+    expect(plan.database).toEqual({ kind: 'pglite', dataDir: `${DATA}/pglite`, port: 5433 });
     expect(plan.intuit).toEqual({ kind: 'embedded-simulator', port: 4010 });
     expect(plan.simulatorDataFile).toBe(`${DATA}/simulator.json`);
   });
@@ -45,9 +45,9 @@ describe('planStart', () => {
   });
 
   it('moves the embedded Temporal and the PGlite folder where the environment says', () => {
-    const plan = planStart(loadConfig('start', { TEMPORAL_DEV_SERVER_PORT: '7333', TEMPORAL_DEV_SERVER_UI_PORT: '8333', PGLITE_DATA_DIR: '/elsewhere/pg' }), DATA);
+    const plan = planStart(loadConfig('start', { TEMPORAL_DEV_SERVER_PORT: '7333', TEMPORAL_DEV_SERVER_UI_PORT: '8333', PGLITE_DATA_DIR: '/elsewhere/pg', PGLITE_PORT: '5533' }), DATA);
     expect(plan.temporal).toMatchObject({ port: 7333, uiPort: 8333 });
-    expect(plan.database).toEqual({ kind: 'pglite', dataDir: '/elsewhere/pg' });
+    expect(plan.database).toEqual({ kind: 'pglite', dataDir: '/elsewhere/pg', port: 5533 });
   });
 });
 
@@ -58,6 +58,7 @@ describe('effectiveConfig', () => {
     intuitClientId: 'local-app',
     intuitClientSecret: 'local-secret',
     webhookVerifierToken: 'local-verifier',
+    databasePassword: 'local-database-password',
   };
 
   it('completes an empty environment with the kept secrets and points every Intuit endpoint at the simulator', () => {
@@ -87,7 +88,7 @@ describe('kept secrets and the workflow bundle key', () => {
 
   it('generates the secrets once, owner-only, and gives the same ones back on every later start', () => {
     const first = loadOrCreateSecrets(dir);
-    expect(first.created.sort()).toEqual(['adminApiKey', 'intuitClientId', 'intuitClientSecret', 'tokenEncryptionKey', 'webhookVerifierToken']);
+    expect(first.created.sort()).toEqual(['adminApiKey', 'databasePassword', 'intuitClientId', 'intuitClientSecret', 'tokenEncryptionKey', 'webhookVerifierToken']);
     expect(statSync(join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
     expect(Buffer.from(first.secrets.tokenEncryptionKey, 'base64')).toHaveLength(32);
     expect(first.secrets.adminApiKey.length).toBeGreaterThanOrEqual(16);

@@ -108,7 +108,7 @@ describe('npm start (cli/start.ts)', () => {
     expect(stopped, first.output()).toEqual({ code: 0, signal: null });
     expect(isGone(temporalPid)).toBe(true);
     const stopLines = first.logLines().filter((line) => line.msg === 'stopped' && typeof line.step === 'string').map((line) => line.step);
-    expect(stopLines).toEqual(['api server', 'worker (drain)', 'api temporal client', 'quickbooks simulator', 'database (pglite)', 'temporal dev server', 'instance lock']);
+    expect(stopLines).toEqual(['stack file', 'api server', 'worker (drain)', 'api temporal client', 'quickbooks simulator', 'database server', 'database (pglite)', 'temporal dev server', 'instance lock']);
 
     // ---- Restart on the same folder: same merchant and key, same connection, records, workflow.
     const second = await launchStart(env);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCredentials } from '../../db/queries/credentials.js';
+import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
 import { connectionStatusKey, merchantIdKey } from '../../shared/search-attributes.js';
 import { disconnectSignal, syncNowSignal } from '../../workflows/messages.js';
+import { runCommand } from '../replay/support.js';
 import { connectionRow, startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 
 describe('a long-lived connection workflow', () => {
@@ -30,6 +32,16 @@ describe('a long-lived connection workflow', () => {
     expect(latest.runId).not.toBe(firstRunId);
     expect(latest.typedSearchAttributes.get(connectionStatusKey)).toBe('active');
     expect(latest.typedSearchAttributes.get(merchantIdKey)).toBe(fixture.merchant.id);
+
+    // Continue-as-new cannot carry the static summary (SDK 1.24): the first run has it, the continued run's current details repeat it.
+    const summary = `QuickBooks company ${connection.realmId} · merchant ${fixture.merchant.id}`;
+    expect(await (await fixture.temporal.client.workflow.getHandle(connection.workflowId, firstRunId).describe()).staticSummary()).toBe(summary);
+    expect(await latest.staticSummary()).toBeUndefined();
+    const currentDetails = async () => {
+      const metadata = await runCommand(requireTemporalBinaries().cli, ['workflow', 'metadata', '--workflow-id', connection.workflowId, '--address', fixture.temporal.address, '--namespace', fixture.temporal.namespace, '--output', 'json']);
+      return (JSON.parse(metadata.stdout || '{"queryResult":[{}]}') as { queryResult: { currentDetails?: string }[] }).queryResult[0]?.currentDetails ?? '';
+    };
+    await expect.poll(currentDetails, { timeout: 10_000, interval: 300 }).toContain(`\n\n${summary}`);
   });
 
   it('on disconnect revokes the grant at Intuit, forgets the tokens and completes', async () => {

@@ -17,7 +17,7 @@ export interface StartEnvOptions {
 
 /** A minimal environment: nothing of the test runner's own (CI's DATABASE_URL, say) leaks into the product. */
 export async function startEnv({ dataDir, extra = {} }: StartEnvOptions): Promise<Record<string, string>> {
-  const [port, simulatorPort, temporalPort, uiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [port, simulatorPort, temporalPort, uiPort, pglitePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -26,10 +26,16 @@ export async function startEnv({ dataDir, extra = {} }: StartEnvOptions): Promis
     SIMULATOR_PORT: String(simulatorPort),
     TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
     TEMPORAL_DEV_SERVER_UI_PORT: String(uiPort),
+    PGLITE_PORT: String(pglitePort),
     TEMPORAL_CLI_PATH: requireTemporalBinaries().cli,
     LOG_LEVEL: 'info',
     ...extra,
   };
+}
+
+/** The value of a banner row (`  Database      postgres://…   (…)`): its first word. */
+export function bannerValue(output: string, label: string): string | undefined {
+  return new RegExp(`^  ${label}\\s{2,}(\\S+)`, 'm').exec(output)?.[1];
 }
 
 export interface ExitStatus {
