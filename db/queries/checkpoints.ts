@@ -16,7 +16,9 @@ export async function saveCheckpoint(db: Executor, connectionId: string, checkpo
 
 /** After a page of `entity` (in the page's transaction): see `mirrorAfterPage` for why it merges. */
 export async function mirrorPage(db: Executor, connectionId: string, page: { checkpoint: SyncCheckpoint; entity: QuickBooksEntity }): Promise<void> {
-  const [row] = await db.select({ checkpoint: connections.checkpoint }).from(connections).where(eq(connections.id, connectionId)).for('update');
+  // NO KEY UPDATE, not UPDATE: the page's records hold KEY SHARE locks on this row (their foreign key), so
+  // two lanes each taking FOR UPDATE after their inserts would deadlock; NO KEY UPDATE only queues them.
+  const [row] = await db.select({ checkpoint: connections.checkpoint }).from(connections).where(eq(connections.id, connectionId)).for('no key update');
   await saveCheckpoint(db, connectionId, mirrorAfterPage(row?.checkpoint ?? null, page.checkpoint, page.entity));
 }
 

@@ -15,7 +15,7 @@ import { disconnectSignal, statusQuery, syncNowSignal, tokensIssuedSignal } from
 import { startTimeSkippingEnvironment } from '../support/time-skipping.js';
 import { accessForbidden, grantRevoked, quickBooksDown, stubActivities } from './support/stub-activities.js';
 
-describe('the connection loop (stand-in activities, time-skipping server)', () => {
+describe('the connection loop (stand-in activities, time-skipping server)', { timeout: 120_000 }, () => {
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {
     env = await startTimeSkippingEnvironment();
@@ -41,7 +41,8 @@ describe('the connection loop (stand-in activities, time-skipping server)', () =
       .catch(() => undefined);
   }
 
-  const until = (probe: () => Promise<boolean>) => expect.poll(probe, { timeout: 20_000, interval: 50 }).toBe(true);
+  // Generous deadlines: a loaded machine is slow, and these wait for behaviour, not for speed.
+  const until = (probe: () => Promise<boolean>) => expect.poll(probe, { timeout: 45_000, interval: 50 }).toBe(true);
 
   it('parks from the loop when the grant is refused mid-backfill, polls nothing while parked, and resumes the pass where it stopped', async () => {
     let revoked = false;
