@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../../quickbooks/errors.js';
 
 const {
-  AccessTokenRejectedError, ClientAuthError, GrantInvalidError, NON_RETRYABLE_QUICKBOOKS_ERROR_TYPES, NormalizationError,
+  AccessForbiddenError, AccessTokenRejectedError, ClientAuthError, GrantInvalidError, NON_RETRYABLE_QUICKBOOKS_ERROR_TYPES, NormalizationError,
   PermanentQuickBooksError, QUICKBOOKS_ERROR_TYPES, QuickBooksError, ThrottledError, TransientQuickBooksError,
 } = errors;
 
@@ -13,6 +13,7 @@ describe('QuickBooks error classes', () => {
     new ThrottledError('t'),
     new TransientQuickBooksError('x'),
     new PermanentQuickBooksError('p'),
+    new AccessForbiddenError('f'),
     new NormalizationError('n'),
     new ClientAuthError('c'),
   ];
