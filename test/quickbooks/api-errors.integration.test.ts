@@ -10,14 +10,13 @@ import { createAccountingApi, type AccountingApi } from '../../quickbooks/accoun
 import {
   AccessTokenRejectedError,
   PermanentQuickBooksError,
-  QuickBooksError,
   ThrottledError,
   TransientQuickBooksError,
 } from '../../quickbooks/errors.js';
 import { changedSinceQuery } from '../../quickbooks/queries.js';
 import { createRealmRateLimiter } from '../../quickbooks/rate-limiter.js';
 import type { AccountingResponseEvent } from '../../quickbooks/types.js';
-import { connect, oauthFor, startTestSimulator } from './support/simulator-harness.js';
+import { connect, failureOf, oauthFor, startTestSimulator } from './support/simulator-harness.js';
 
 let simulator: RunningSimulator;
 let realmId: string;
@@ -42,15 +41,6 @@ afterEach(async () => {
 
 const invoicePage = (accessToken = tokens.accessToken, realm = realmId, client = api) =>
   client.query({ realmId: realm, accessToken, statement: changedSinceQuery({ entity: 'Invoice', since: '2000-01-01T00:00:00Z', maxResults: 5 }) });
-
-async function failureOf(promise: Promise<unknown>): Promise<QuickBooksError> {
-  const error = await promise.then(
-    () => expect.fail('expected the call to fail'),
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(QuickBooksError);
-  return error as QuickBooksError;
-}
 
 describe('typed errors from the real simulator', () => {
   it('401 for an expired access token → AccessTokenRejectedError 3200, with Intuit-Tid and no token fragment', async () => {

@@ -7,9 +7,9 @@ import type { RunningSimulator } from '../../simulator/index.js';
 import type { QuickBooksTokenSet } from '../../shared/tokens.js';
 import { createAccountingApi, type AccountingApi } from '../../quickbooks/accounting-api.js';
 import { classifyApiAnswer } from '../../quickbooks/classify-api-failure.js';
-import { GrantInvalidError, PermanentQuickBooksError, QuickBooksError } from '../../quickbooks/errors.js';
+import { GrantInvalidError, PermanentQuickBooksError } from '../../quickbooks/errors.js';
 import { parseJsonExactly } from '../../quickbooks/json.js';
-import { connect, oauthFor, startTestSimulator } from './support/simulator-harness.js';
+import { connect, failureOf, oauthFor, startTestSimulator } from './support/simulator-harness.js';
 
 let simulator: RunningSimulator;
 let realmId: string;
@@ -25,15 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await simulator?.close();
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<QuickBooksError> {
-  const error = await promise.then(
-    () => expect.fail('expected the call to fail'),
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(QuickBooksError);
-  return error as QuickBooksError;
-}
 
 describe("Intuit's error variants, classified", () => {
   // <Fault type="ValidationFault"><Error code="4001"><Message>Invalid query</Message><Detail>QueryValidationError: …</Detail>

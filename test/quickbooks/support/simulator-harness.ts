@@ -4,6 +4,7 @@
  * plays the merchant through consent.
  */
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { Writable } from 'node:stream';
 import { intuitEndpoints } from '../../../shared/config.js';
 import { createLogger, type Logger } from '../../../shared/logger.js';
@@ -11,6 +12,7 @@ import type { QuickBooksTokenSet } from '../../../shared/tokens.js';
 import { completeConsent } from '../../../simulator/consent-client.js';
 import { startSimulator, type RunningSimulator, type SimulatorConfig } from '../../../simulator/index.js';
 import { parseAuthorizationCallback } from '../../../quickbooks/authorization-callback.js';
+import { QuickBooksError } from '../../../quickbooks/errors.js';
 import { createIntuitOAuth, type IntuitOAuth, type IntuitOAuthOptions } from '../../../quickbooks/oauth.js';
 
 export const TEST_APP = {
@@ -55,4 +57,14 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
     },
   });
   return { logger: createLogger({ level: 'trace', destination }), lines };
+}
+
+/** The typed error a call failed with (the test fails if the call succeeds or throws something untyped). */
+export async function failureOf(promise: Promise<unknown>): Promise<QuickBooksError> {
+  const error = await promise.then(
+    () => expect.fail('expected the call to fail'),
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(QuickBooksError);
+  return error as QuickBooksError;
 }
