@@ -15,7 +15,8 @@ import { BUSINESS_FIRST_WORDS, BUSINESS_SECOND_WORDS, COMPANY_SUFFIXES } from '.
 import { NotFoundError } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { AppRegistry } from './oauth/app-registry.js';
-import { AuthorizationServer, type AuthorizationServerState, type Grant } from './oauth/authorization-server.js';
+import { AuthorizationServer } from './oauth/authorization-server.js';
+import type { AuthorizationServerState, Grant } from './oauth/grants.js';
 import { RequestLog } from './request-log.js';
 import { mixSeed, Rng, type RngState } from './rng.js';
 import { RealmThrottle } from './throttle.js';

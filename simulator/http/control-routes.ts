@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { configPatchSchema } from '../engine/config.js';
 import { SimulatorInputError } from '../engine/errors.js';
 import { parseClockDuration } from '../engine/iso-duration.js';
-import type { Grant } from '../engine/oauth/authorization-server.js';
+import type { Grant } from '../engine/oauth/grants.js';
 import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { GrantSummary } from '../types.js';
 import {

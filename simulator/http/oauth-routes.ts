@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { SimulatorEngine } from '../engine/simulator-engine.js';
-import type { TokenGrantResult } from '../engine/oauth/authorization-server.js';
+import type { TokenGrantResult } from '../engine/oauth/grants.js';
 import type { SimulatorApp } from '../types.js';
 import { consentPage, errorPage, noCompanyPage, type AuthorizationRequest } from './consent-page.js';
 import type { SimulatorEnv } from './env.js';

@@ -11,69 +11,10 @@
 import type { GrantStatus, IssuedSecret, SimulatorConfig } from '../../types.js';
 import type { SimulatorClock } from '../clock.js';
 import type { Rng } from '../rng.js';
+import type { AccessCheck, AccessTokenRecord, AuthorizationCode, AuthorizationServerState, Grant, IssuedTokens, TokenGrantResult } from './grants.js';
 import { newAccessTokenValue, newAuthorizationCodeValue, newRefreshTokenValue } from './token-values.js';
 
 const DAY_MS = 86_400_000;
-
-export interface AuthorizationCode {
-  code: string;
-  clientId: string;
-  redirectUri: string;
-  realmId: string;
-  scope: string;
-  issuedAt: number;
-  expiresAt: number;
-  /** Set by the first successful exchange; a second exchange then kills this grant. */
-  grantId?: string;
-}
-
-export interface Grant {
-  id: string;
-  clientId: string;
-  realmId: string;
-  scope: string;
-  createdAt: number;
-  hardExpiresAt: number;
-  status: 'active' | 'revoked' | 'disconnected' | 'code_reused';
-  endedAt?: number;
-  refreshToken: string;
-  refreshTokenIssuedAt: number;
-  refreshTokenExpiresAt: number;
-  /** Earlier refresh-token values and when they were superseded (kept only while a grace period could still honour them). */
-  superseded: { value: string; supersededAt: number }[];
-  refreshes: number;
-}
-
-interface AccessTokenRecord {
-  grantId: string;
-  expiresAt: number;
-}
-
-export interface IssuedTokens {
-  grant: Grant;
-  accessToken: string;
-  accessTokenExpiresIn: number;
-  refreshToken: string;
-  refreshTokenExpiresIn: number;
-  hardExpiresIn: number;
-}
-
-export type TokenGrantFailure =
-  | { error: 'invalid_grant'; description?: string }
-  | { error: 'invalid_request'; description: string };
-
-export type TokenGrantResult = { ok: true; tokens: IssuedTokens } | { ok: false; failure: TokenGrantFailure };
-
-export type AccessCheck =
-  | { ok: true; grant: Grant }
-  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'invalid' };
-
-export interface AuthorizationServerState {
-  nextGrantNumber: number;
-  codes: AuthorizationCode[];
-  grants: Grant[];
-  accessTokens: [string, AccessTokenRecord][];
-}
 
 const INVALID_REFRESH_TOKEN = 'Incorrect or invalid refresh token';
 /** Issued values remembered for `GET /__simulator/tokens` (oldest forgotten first); enough for any test or benchmark run. */
