@@ -1,14 +1,13 @@
 /** One page of a query pass ("fetch Invoice page 12"): fetch, store, and hand back the next cursor. */
 import { mirrorPage } from '../db/queries/checkpoints.js';
-import { upsertRecordVersions } from '../db/queries/records.js';
-import { normalizeRecord } from '../quickbooks/normalize.js';
 import { changedSinceQuery } from '../quickbooks/queries.js';
 import { afterPage } from '../shared/checkpoint.js';
 import type { PullEntityPageInput, PullEntityPageResult } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
-import { advanceCursor, BEGINNING_OF_TIME, isAlreadyStored, PAGE_SIZE, startPositionFor } from './entity-cursor.js';
+import { advanceCursorPast, BEGINNING_OF_TIME, PAGE_SIZE, startPositionFor } from './entity-cursor.js';
 import { withFailureContext } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
+import { storeAnswer } from './store-answer.js';
 import { readAccessToken } from './tokens.js';
 
 export function createPullEntityPage(deps: ActivityDeps) {
@@ -23,21 +22,21 @@ export function createPullEntityPage(deps: ActivityDeps) {
       const { accessToken, realmId } = await readAccessToken(deps, connectionId);
       const startPosition = startPositionFor(cursor, pageSize);
       const statement = changedSinceQuery({ entity, since: cursor.watermark ?? BEGINNING_OF_TIME, startPosition, maxResults: pageSize });
-      const page = await api.query({ realmId, accessToken, statement });
+      const answer = await api.queryText({ realmId, accessToken, statement });
 
-      const versions = page.records.map((record) => normalizeRecord(entity, record));
-      const fresh = versions.filter((version) => !isAlreadyStored(cursor, version));
-      const next = advanceCursor(cursor, versions, startPosition, pageSize);
-
-      const counts = await db.transaction(async (tx) => {
-        const outcome = await upsertRecordVersions(tx, connectionId, fresh);
-        await mirrorPage(tx, connectionId, { checkpoint: afterPage(checkpoint, entity, next, page.serverTime), entity });
-        return outcome;
+      // Postgres unpacks the page, skips what the cursor says is stored, and hands back the cursor's values.
+      const { page, next, serverTime } = await db.transaction(async (tx) => {
+        const skip = cursor.watermark === null ? undefined : { at: cursor.watermark, ids: cursor.idsAtWatermark };
+        const page = await storeAnswer(tx, answer, { connectionId, kind: 'query', entities: [entity], skip });
+        const serverTime = answer.serverTime(page.time);
+        const next = advanceCursorPast(cursor, { fetched: page.objectCount, newest: page.newest, idsAtNewest: page.idsAtNewest }, startPosition, pageSize);
+        await mirrorPage(tx, connectionId, { checkpoint: afterPage(checkpoint, entity, next, serverTime), entity });
+        return { page, next, serverTime };
       });
-      counts.skipped += versions.length - fresh.length;
+      const counts = page.counts[entity] ?? { upserted: 0, deleted: 0, skipped: 0 };
       deps.metrics?.countRecords(entity, counts);
-      logger.debug({ connectionId, entity, page: next.pages, fetched: versions.length, ...counts }, 'page stored');
-      return { cursor: next, counts, fetched: versions.length, serverTime: page.serverTime, intuitTid: page.intuitTid ?? null };
+      logger.debug({ connectionId, entity, page: next.pages, fetched: page.objectCount, ...counts }, 'page stored');
+      return { cursor: next, counts, fetched: page.objectCount, serverTime, intuitTid: answer.intuitTid ?? null };
     }));
   };
 }
