@@ -48,6 +48,8 @@ export interface AccountingApi {
   query(params: Authorized & { statement: string }): Promise<QueryResult>;
   /** `query`, answered as the body's text (the backfill's pages, stored by Postgres). */
   queryText(params: Authorized & { statement: string }): Promise<AnswerText>;
+  /** True when a request for the company would start now, nothing of it waiting (what a prefetch may use). */
+  hasSpareBudget(realmId: string): boolean;
   /** `SELECT COUNT(*)`; for name-list entities inactive records are counted too. */
   count(params: Authorized & { entity: QuickBooksEntity; where?: string }): Promise<number>;
   cdc(params: Authorized & { entities: readonly QuickBooksEntity[]; changedSince: Date | string }): Promise<CdcResult>;
@@ -231,5 +233,11 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
     return object;
   }
 
-  return { query, queryText, count, cdc, cdcText, read, companyInfo };
+  function hasSpareBudget(realmId: string): boolean {
+    if (!options.limiter) return true;
+    const stats = options.limiter.stats(realmId);
+    return stats.queued === 0 && stats.pausedUntil === null;
+  }
+
+  return { query, queryText, hasSpareBudget, count, cdc, cdcText, read, companyInfo };
 }
