@@ -18,8 +18,9 @@ LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN jsonb_typeof(p_value) = 'string' THEN nullif(p_value #>> '{}', '') END
 $$;
 --> statement-breakpoint
+-- STABLE, not IMMUTABLE: jsonb_build_object is stable, and only then does the planner inline the function.
 CREATE OR REPLACE FUNCTION quickbooks_address(p_value jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
   SELECT CASE WHEN jsonb_typeof(p_value) = 'object' THEN nullif(
     jsonb_build_object(
       'line1', quickbooks_text(p_value -> 'Line1'),
@@ -96,29 +97,8 @@ BEGIN
     END IF;
   END IF;
 
-  WITH elements AS MATERIALIZED (
-    SELECT e.entity, x.object, row_number() OVER (ORDER BY r.ord, e.ord, x.ord) AS position
-    FROM jsonb_array_elements(responses) WITH ORDINALITY r(response, ord)
-    CROSS JOIN unnest(p_entities) WITH ORDINALITY e(entity, ord)
-    CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(r.response -> e.entity) = 'array' THEN r.response -> e.entity ELSE '[]'::jsonb END) WITH ORDINALITY x(object, ord)
-    WHERE jsonb_typeof(x.object) = 'object'
-  ),
-  identified AS MATERIALIZED (
-    SELECT el.position, el.entity, el.object AS raw, i.qbo_id,
-      coalesce(el.object -> 'status' = '"Deleted"'::jsonb, false) AS deleted,
-      CASE
-        WHEN jsonb_typeof(el.object #> '{MetaData,LastUpdatedTime}') IS DISTINCT FROM 'string'
-          THEN quickbooks_reject(el.entity, i.qbo_id, 'MetaData.LastUpdatedTime is missing')::timestamptz
-        WHEN (el.object #>> '{MetaData,LastUpdatedTime}') ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$'
-          THEN (el.object #>> '{MetaData,LastUpdatedTime}')::timestamptz
-        ELSE quickbooks_reject(el.entity, i.qbo_id, format('MetaData.LastUpdatedTime "%s" is not a date-time', el.object #>> '{MetaData,LastUpdatedTime}'))::timestamptz
-      END AS last_updated_time
-    FROM elements el
-    CROSS JOIN LATERAL (SELECT CASE
-      WHEN jsonb_typeof(el.object -> 'Id') = 'string' AND (el.object ->> 'Id') <> '' THEN el.object ->> 'Id'
-      ELSE quickbooks_reject(el.entity, NULL, 'Id is missing') END AS qbo_id) i
-  ),
-  versions AS MATERIALIZED (
+  -- One materialized set (the page's records, typed), read by the insert and by the summary.
+  WITH versions AS MATERIALIZED (
     SELECT v.position, v.entity, v.qbo_id, v.deleted, v.last_updated_time, v.raw,
       CASE
         WHEN v.deleted AND NOT (v.raw ? 'SyncToken') THEN NULL
@@ -128,7 +108,7 @@ BEGIN
       CASE WHEN NOT v.deleted THEN quickbooks_text(v.raw -> 'DocNumber') END AS doc_number,
       CASE
         WHEN v.deleted OR quickbooks_text(v.raw -> 'TxnDate') IS NULL THEN NULL
-        WHEN quickbooks_text(v.raw -> 'TxnDate') ~ '^\d{4}-\d{2}-\d{2}$' THEN (v.raw ->> 'TxnDate')::date
+        WHEN (v.raw ->> 'TxnDate') ~ '^\d{4}-\d{2}-\d{2}$' THEN (v.raw ->> 'TxnDate')::date
         ELSE quickbooks_reject(v.entity, v.qbo_id, format('TxnDate "%s" is not YYYY-MM-DD', v.raw ->> 'TxnDate'))::date
       END AS txn_date,
       CASE WHEN NOT v.deleted THEN quickbooks_text(v.raw #> '{CurrencyRef,value}') END AS currency,
@@ -140,7 +120,27 @@ BEGIN
       CASE WHEN NOT v.deleted THEN quickbooks_address(v.raw -> 'BillAddr') END AS bill_address,
       CASE WHEN NOT v.deleted THEN quickbooks_address(v.raw -> 'ShipAddr') END AS ship_address,
       CASE WHEN NOT v.deleted AND v.entity IN ('Customer', 'Item') THEN coalesce(v.raw -> 'Active' <> 'false'::jsonb, true) END AS active
-    FROM identified v
+    FROM (
+      SELECT el.position, el.entity, el.raw, i.qbo_id,
+        coalesce(el.raw -> 'status' = '"Deleted"'::jsonb, false) AS deleted,
+        CASE
+          WHEN jsonb_typeof(el.raw #> '{MetaData,LastUpdatedTime}') IS DISTINCT FROM 'string'
+            THEN quickbooks_reject(el.entity, i.qbo_id, 'MetaData.LastUpdatedTime is missing')::timestamptz
+          WHEN (el.raw #>> '{MetaData,LastUpdatedTime}') ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$'
+            THEN (el.raw #>> '{MetaData,LastUpdatedTime}')::timestamptz
+          ELSE quickbooks_reject(el.entity, i.qbo_id, format('MetaData.LastUpdatedTime "%s" is not a date-time', el.raw #>> '{MetaData,LastUpdatedTime}'))::timestamptz
+        END AS last_updated_time
+      FROM (
+        SELECT e.entity, x.raw, row_number() OVER (ORDER BY r.ord, e.ord, x.ord) AS position
+        FROM jsonb_array_elements(responses) WITH ORDINALITY r(response, ord)
+        CROSS JOIN unnest(p_entities) WITH ORDINALITY e(entity, ord)
+        CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(r.response -> e.entity) = 'array' THEN r.response -> e.entity ELSE '[]'::jsonb END) WITH ORDINALITY x(raw, ord)
+        WHERE jsonb_typeof(x.raw) = 'object'
+      ) el
+      CROSS JOIN LATERAL (SELECT CASE
+        WHEN jsonb_typeof(el.raw -> 'Id') = 'string' AND (el.raw ->> 'Id') <> '' THEN el.raw ->> 'Id'
+        ELSE quickbooks_reject(el.entity, NULL, 'Id is missing') END AS qbo_id) i
+    ) v
   ),
   fresh AS (
     SELECT DISTINCT ON (entity, qbo_id) *
