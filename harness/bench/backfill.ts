@@ -16,9 +16,9 @@ import { workflowIdForConnection } from '../../shared/contract.js';
 import { waitFor } from '../retry.js';
 import { compareWithSnapshot } from '../verify-records.js';
 import { companyOf, recordsIn, startBenchStack, type BenchStack } from './bench-stack.js';
-import { atLeast, atMost, type BenchContext, type BenchmarkResult } from './figures.js';
+import { atLeast, atMost, below, type BenchContext, type BenchmarkResult } from './figures.js';
 import { activityTimings, historiesOf } from './history.js';
-import { cpuSeconds } from './proc.js';
+import { cpuSeconds, RssSampler } from './proc.js';
 import { describeSamples, round } from './stats.js';
 import { profileFlags } from './profiles.js';
 import { fetchPageTexts, machineCeiling, pgliteStorage, productStoragePath, withPostgresCpu } from './storage-ceiling.js';
@@ -28,6 +28,10 @@ const LANES = 3;
 export const QUICKBOOKS_BOUND_RECORDS_PER_S = (500 * 1000) / 60;
 /** PGlite's two paths are timed on the first pages only (its Node path is slow). */
 const PGLITE_PAGES = 20;
+/** The ceilings are measured on the first 100,000 records' pages (a million records' texts would not fit in memory). */
+const CEILING_PAGES = 100;
+/** A million-record company backfills with the worker's resident memory below this (nothing holds an entity or a company). */
+const WORKER_RSS_TARGET_MIB = 512;
 
 export async function backfillBenchmark(context: BenchContext): Promise<BenchmarkResult> {
   const total = context.options.backfillRecords ?? (context.quick ? 10_000 : 100_000);
@@ -42,6 +46,7 @@ export async function backfillBenchmark(context: BenchContext): Promise<Benchmar
     context.log(`backfill: company of ${recordsIn(company)} records generated in ${Date.now() - generated} ms; connecting`);
 
     // MARK: end to end
+    const rss = new RssSampler(worker, 1_000);
     const workerCpu = cpuSeconds(worker.pid) ?? 0;
     const ownCpu = process.cpuUsage();
     const startedAt = Date.now();
@@ -60,6 +65,8 @@ export async function backfillBenchmark(context: BenchContext): Promise<Benchmar
       );
       return { connectionId, finishedAt };
     });
+    rss.stop();
+    const workerRssPeakMib = rss.peakSince(startedAt);
     const elapsedMs = finishedAt.getTime() - startedAt;
     const workerCpuUsed = (cpuSeconds(worker.pid) ?? workerCpu) - workerCpu;
     const ownCpuUsed = process.cpuUsage(ownCpu);
@@ -77,12 +84,12 @@ export async function backfillBenchmark(context: BenchContext): Promise<Benchmar
     notes.push(
       `backfill CPU: worker process ${round(workerCpuUsed, 1)} s (${round(workerUsPerRecord, 1)} µs per record, ${round((workerCpuUsed / (elapsedMs / 1000)) * 100)}% of a core); ` +
         `Postgres backends ${round(postgresCpuSeconds, 1)} s (${round(postgresUsPerRecord, 1)} µs per record; autovacuum, WAL writer and checkpointer not counted); ` +
-        `orchestrator (simulator + API) ${round((ownCpuUsed.user + ownCpuUsed.system) / 1e6, 1)} s.`,
+        `worker RSS peak ${round(workerRssPeakMib)} MiB; orchestrator (simulator + API) ${round((ownCpuUsed.user + ownCpuUsed.system) / 1e6, 1)} s.`,
     );
     notes.push(...(await pageBreakdown(stack, connectionId, realmId, startedAt)));
 
     // MARK: storage ceilings, same run, same pages
-    const pages = await fetchPageTexts(stack, realmId);
+    const pages = await fetchPageTexts(stack, realmId, CEILING_PAGES);
     const ceiling = await machineCeiling(stack.database.db, merchant.id, pages, LANES);
     const product = await productStoragePath(stack.database.db, merchant.id, pages, LANES);
     const pglite = await pgliteStorage(pages.slice(0, PGLITE_PAGES));
@@ -106,6 +113,7 @@ export async function backfillBenchmark(context: BenchContext): Promise<Benchmar
         { name: 'backfill_vs_limit', value: round(e2e / limit, 3), target: atLeast(0.95) },
         { name: 'worker_cpu_us_per_record', value: round(workerUsPerRecord, 1), target: atMost(50, ' µs') },
         { name: 'postgres_cpu_us_per_record', value: round(postgresUsPerRecord, 1) },
+        { name: 'worker_rss_peak_mib', value: round(workerRssPeakMib), target: below(WORKER_RSS_TARGET_MIB, ' MiB') },
         { name: 'pglite_storage_records_per_s', value: round(pglite.postgresPath.recordsPerSecond) },
         { name: 'pglite_node_path_records_per_s', value: round(pglite.nodePath.recordsPerSecond) },
         { name: 'pglite_vs_node_path', value: round(pglite.postgresPath.recordsPerSecond / pglite.nodePath.recordsPerSecond, 2), target: atLeast(1) },

@@ -39,18 +39,19 @@ export interface StorageRun {
   postgresCpuSeconds?: number;
 }
 
-/** Every page a backfill of the company reads, as text (untimed). */
-export async function fetchPageTexts(stack: Stack, realmId: string): Promise<PageText[]> {
+/** The pages a backfill of the company reads, as text (untimed), up to `maxPages` (a big company's would not fit in memory). */
+export async function fetchPageTexts(stack: Stack, realmId: string, maxPages: number): Promise<PageText[]> {
   const tokens = await authorizeRealm(stack, realmId);
   const api = createAccountingApi({ baseUrl: stack.simulator.url, requestTimeoutMs: 120_000 });
   const pages: PageText[] = [];
   for (const entity of QUICKBOOKS_ENTITIES) {
+    if (pages.length >= maxPages) break;
     for (let start = 1; ; start += 1000) {
       const statement = changedSinceQuery({ entity, since: BEGINNING_OF_TIME, startPosition: start, maxResults: 1000 });
       const answer = await api.queryText({ realmId, accessToken: tokens.accessToken, statement });
       const records = countObjects(answer.bodyText, entity);
       if (records > 0) pages.push({ entity, text: answer.bodyText, records });
-      if (records < 1000) break;
+      if (records < 1000 || pages.length >= maxPages) break;
     }
   }
   return pages;
