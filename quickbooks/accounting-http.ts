@@ -57,7 +57,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The body's text in the charset the content-type names: Intuit answers UTF-8, a proxy may answer latin1. */
-function decodeBody(bytes: ArrayBuffer, contentType: string | null): string {
+export function decodeBody(bytes: ArrayBuffer, contentType: string | null): string {
   const charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase() ?? 'utf-8';
   try {
     return new TextDecoder(charset).decode(bytes);
@@ -67,7 +67,7 @@ function decodeBody(bytes: ArrayBuffer, contentType: string | null): string {
 }
 
 /** A success body that cannot hold a fault and is an object: the text path may skip parsing it. */
-function isPlainObjectText(text: string): boolean {
+export function isPlainObjectText(text: string): boolean {
   return !text.includes('"Fault"') && !text.includes('"fault"') && /^\s*\{/.test(text.slice(0, 64));
 }
 
