@@ -67,6 +67,7 @@ export async function backfillBenchmark(context: BenchContext): Promise<Benchmar
     });
     rss.stop();
     const workerRssPeakMib = rss.peakSince(startedAt);
+    const workerRssBeforeMib = rss.samples[0]?.mb ?? 0;
     const elapsedMs = finishedAt.getTime() - startedAt;
     const workerCpuUsed = (cpuSeconds(worker.pid) ?? workerCpu) - workerCpu;
     const ownCpuUsed = process.cpuUsage(ownCpu);
@@ -84,7 +85,7 @@ export async function backfillBenchmark(context: BenchContext): Promise<Benchmar
     notes.push(
       `backfill CPU: worker process ${round(workerCpuUsed, 1)} s (${round(workerUsPerRecord, 1)} µs per record, ${round((workerCpuUsed / (elapsedMs / 1000)) * 100)}% of a core); ` +
         `Postgres backends ${round(postgresCpuSeconds, 1)} s (${round(postgresUsPerRecord, 1)} µs per record; autovacuum, WAL writer and checkpointer not counted); ` +
-        `worker RSS peak ${round(workerRssPeakMib)} MiB; orchestrator (simulator + API) ${round((ownCpuUsed.user + ownCpuUsed.system) / 1e6, 1)} s.`,
+        `worker RSS peak ${round(workerRssPeakMib)} MiB (${round(workerRssBeforeMib)} MiB before the connect); orchestrator (simulator + API) ${round((ownCpuUsed.user + ownCpuUsed.system) / 1e6, 1)} s.`,
     );
     notes.push(...(await pageBreakdown(stack, connectionId, realmId, startedAt)));
 
