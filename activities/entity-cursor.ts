@@ -48,32 +48,54 @@ export function isAlreadyStored(cursor: EntityCursor, record: PagedRecord): bool
   return cursor.watermark !== null && record.lastUpdatedTime.getTime() === Date.parse(cursor.watermark) && cursor.idsAtWatermark.includes(record.qboId);
 }
 
+/** What the cursor needs of a page: its size, its last record's time, and the ids at that time in order. */
+export interface PageSummary {
+  fetched: number;
+  /** The last record's LastUpdatedTime (ISO), null for an empty page. */
+  newest: string | null;
+  idsAtNewest: readonly string[];
+}
+
+export function summarizePage(records: readonly PagedRecord[]): PageSummary {
+  const last = records.at(-1);
+  if (!last) return { fetched: 0, newest: null, idsAtNewest: [] };
+  const newest = last.lastUpdatedTime.getTime();
+  return {
+    fetched: records.length,
+    newest: last.lastUpdatedTime.toISOString(),
+    idsAtNewest: records.filter((record) => record.lastUpdatedTime.getTime() === newest).map((record) => record.qboId),
+  };
+}
+
 /**
  * The cursor after a page has been stored. `records` are the page's records in the order QuickBooks
  * returned them (ascending LastUpdatedTime); `startPosition` is the one the page was asked with.
  */
 export function advanceCursor(cursor: EntityCursor, records: readonly PagedRecord[], startPosition: number, pageSize = PAGE_SIZE): EntityCursor {
-  const done = records.length < pageSize;
-  const last = records.at(-1);
-  if (!last) return { ...cursor, done, pages: cursor.pages + 1 };
+  return advanceCursorPast(cursor, summarizePage(records), startPosition, pageSize);
+}
 
-  const newest = last.lastUpdatedTime.getTime();
-  const atNewest = records.filter((record) => record.lastUpdatedTime.getTime() === newest);
+/** `advanceCursor` from the page's summary (what Postgres hands back after storing the page). */
+export function advanceCursorPast(cursor: EntityCursor, page: PageSummary, startPosition: number, pageSize = PAGE_SIZE): EntityCursor {
+  const done = page.fetched < pageSize;
+  if (page.newest === null) return { ...cursor, done, pages: cursor.pages + 1 };
+
+  const newest = Date.parse(page.newest);
   const sameSecond = cursor.watermark !== null && Date.parse(cursor.watermark) === newest;
-  const watermark = last.lastUpdatedTime.toISOString();
+  const watermark = new Date(newest).toISOString();
 
   let countAtWatermark: number;
   let ids: string[];
   const limit = trackedIdsLimit(pageSize);
   if (sameSecond && cursor.countAtWatermark >= limit) {
     // Moving inside a giant second by position: everything up to the page's end is stored.
-    countAtWatermark = startPosition - 1 + atNewest.length;
+    countAtWatermark = startPosition - 1 + page.idsAtNewest.length;
     ids = [];
   } else if (sameSecond) {
-    ids = [...new Set([...cursor.idsAtWatermark, ...atNewest.map((record) => record.qboId)])];
+    ids = [...new Set([...cursor.idsAtWatermark, ...page.idsAtNewest])];
     countAtWatermark = ids.length;
   } else {
-    ids = [...new Set(atNewest.map((record) => record.qboId))];
+    ids = [...new Set(page.idsAtNewest)];
     countAtWatermark = ids.length;
   }
   if (countAtWatermark >= limit) ids = [];

@@ -6,17 +6,17 @@
  */
 import { saveCheckpoint } from '../db/queries/checkpoints.js';
 import { updateSyncProgress } from '../db/queries/connections.js';
-import { upsertRecordVersions } from '../db/queries/records.js';
 import { saveSyncRun } from '../db/queries/sync-runs.js';
 import { PermanentQuickBooksError } from '../quickbooks/errors.js';
-import { normalizeRecord } from '../quickbooks/normalize.js';
-import type { CdcResult } from '../quickbooks/types.js';
+import { CDC_MAX_OBJECTS } from '../quickbooks/accounting-api.js';
+import type { AnswerText } from '../quickbooks/types.js';
 import { afterChanges } from '../shared/checkpoint.js';
 import { QUICKBOOKS_ENTITIES, type QuickBooksEntity } from '../shared/contract.js';
 import type { EntityCounts, PullChangesInput, PullChangesResult, RecordCounts } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureContext } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
+import { storeAnswer } from './store-answer.js';
 import { readAccessToken } from './tokens.js';
 
 /** Intuit's CDC looks back 30 days; we stop using it a day earlier so clock skew cannot bite. */
@@ -35,23 +35,21 @@ export function createPullChanges(deps: ActivityDeps) {
   const { db, api, logger } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function store(connectionId: string, result: CdcResult, counts: EntityCounts): Promise<number> {
-    const versions = Object.entries(result.byEntity).flatMap(([entity, objects]) => (objects ?? []).map((object) => normalizeRecord(entity as QuickBooksEntity, object)));
-    if (versions.length === 0) return 0;
-    const stored: [QuickBooksEntity, RecordCounts][] = [];
-    await db.transaction(async (tx) => {
-      for (const entity of new Set(versions.map((version) => version.entity))) {
-        const outcome = await upsertRecordVersions(tx, connectionId, versions.filter((version) => version.entity === entity));
-        stored.push([entity, outcome]);
-        const total = (counts[entity] ??= { upserted: 0, deleted: 0, skipped: 0 });
-        total.upserted += outcome.upserted;
-        total.deleted += outcome.deleted;
-        total.skipped += outcome.skipped;
-      }
-    });
+  /**
+   * Stores a CDC answer in one transaction (Postgres unpacks it); with `storeBelow`, an answer holding at
+   * least that many objects is not stored (it may be truncated, and is asked again per entity).
+   */
+  async function store(connectionId: string, answer: AnswerText, entities: readonly QuickBooksEntity[], counts: EntityCounts, storeBelow?: number) {
+    const page = await db.transaction((tx) => storeAnswer(tx, answer, { connectionId, kind: 'cdc', entities: [...new Set(entities)], storeBelow }));
     // Counted once the transaction committed (a rolled-back one stored nothing).
-    for (const [entity, outcome] of stored) deps.metrics?.countRecords(entity, outcome);
-    return versions.length;
+    for (const [entity, outcome] of Object.entries(page.counts) as [QuickBooksEntity, RecordCounts][]) {
+      const total = (counts[entity] ??= { upserted: 0, deleted: 0, skipped: 0 });
+      total.upserted += outcome.upserted;
+      total.deleted += outcome.deleted;
+      total.skipped += outcome.skipped;
+      deps.metrics?.countRecords(entity, outcome);
+    }
+    return page;
   }
 
   return async function pullChanges(input: PullChangesInput): Promise<PullChangesResult> {
@@ -64,30 +62,33 @@ export function createPullChanges(deps: ActivityDeps) {
       const counts: EntityCounts = {};
       const overflowEntities: QuickBooksEntity[] = [];
       let qboRequests = 1;
-      let first: CdcResult;
+      let first: AnswerText;
       try {
-        first = await api.cdc({ realmId, accessToken, entities, changedSince: input.changedSince });
+        first = await api.cdcText({ realmId, accessToken, entities, changedSince: input.changedSince });
       } catch (error) {
         // Our clock and QuickBooks' can disagree (or the simulator's was moved): trust Intuit's verdict.
         if (isLookbackRejection(error)) return { beyondCdcWindow: true, qboRequests };
         throw error;
       }
       let fetched = 0;
-      if (!first.mayBeTruncated) {
-        fetched += await store(connectionId, first, counts);
+      const firstPage = await store(connectionId, first, entities, counts, CDC_MAX_OBJECTS);
+      const serverTime = first.serverTime(firstPage.time);
+      if (firstPage.stored) {
+        fetched += firstPage.objectCount;
       } else {
         for (const entity of entities) {
-          const answer = await api.cdc({ realmId, accessToken, entities: [entity], changedSince: input.changedSince });
+          const answer = await api.cdcText({ realmId, accessToken, entities: [entity], changedSince: input.changedSince });
           qboRequests += 1;
-          fetched += await store(connectionId, answer, counts);
+          const page = await store(connectionId, answer, [entity], counts);
+          fetched += page.objectCount;
           // Intuit lists active objects before deleted stubs and cuts a capped answer off in that order (or
           // in any order): what it left out may be older than anything it holds, so no position inside it
           // is safe to resume from. A query pass plus a deletion reconcile from the old position is.
-          if (answer.mayBeTruncated) overflowEntities.push(entity);
+          if (page.objectCount >= CDC_MAX_OBJECTS) overflowEntities.push(entity);
         }
       }
 
-      const nextChangedSince = new Date(Math.max(Date.parse(input.changedSince), Date.parse(first.serverTime) - CHANGED_SINCE_OVERLAP_MS)).toISOString();
+      const nextChangedSince = new Date(Math.max(Date.parse(input.changedSince), Date.parse(serverTime) - CHANGED_SINCE_OVERLAP_MS)).toISOString();
       const finishedAt = now();
       await db.transaction(async (tx) => {
         // The cycle's audit row is written once, here, with the changes it describes.

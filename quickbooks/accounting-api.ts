@@ -11,7 +11,7 @@ import { PermanentQuickBooksError, TransientQuickBooksError } from './errors.js'
 import { decimalText } from './json.js';
 import { assertEntity, countQuery, formatDateTime } from './queries.js';
 import type { RealmRateLimiter } from './rate-limiter.js';
-import type { AccountingResponseEvent, CdcResult, QueryResult, QuickBooksObject } from './types.js';
+import type { AccountingResponseEvent, AnswerText, CdcResult, QueryResult, QuickBooksObject } from './types.js';
 
 export const DEFAULT_MINOR_VERSION = 75;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -46,9 +46,15 @@ interface Authorized {
 
 export interface AccountingApi {
   query(params: Authorized & { statement: string }): Promise<QueryResult>;
+  /** `query`, answered as the body's text (the backfill's pages, stored by Postgres). */
+  queryText(params: Authorized & { statement: string }): Promise<AnswerText>;
+  /** True when a request for the company would start now, nothing of it waiting (what a prefetch may use). */
+  hasSpareBudget(realmId: string): boolean;
   /** `SELECT COUNT(*)`; for name-list entities inactive records are counted too. */
   count(params: Authorized & { entity: QuickBooksEntity; where?: string }): Promise<number>;
   cdc(params: Authorized & { entities: readonly QuickBooksEntity[]; changedSince: Date | string }): Promise<CdcResult>;
+  /** `cdc`, answered as the body's text (incremental pulls, stored by Postgres). */
+  cdcText(params: Authorized & { entities: readonly QuickBooksEntity[]; changedSince: Date | string }): Promise<AnswerText>;
   read(params: Authorized & { entity: QuickBooksEntity; id: string }): Promise<QuickBooksObject>;
   /**
    * The company's CompanyInfo (`GET /v3/company/{realmId}/companyinfo/{realmId}`). Intuit answers 403
@@ -101,8 +107,7 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
   }
 
   /** Intuit's `time`, else the HTTP Date header: never our own clock, which may disagree with Intuit's. */
-  function serverTimeOf(result: ExchangeResult, context: RequestContext): string {
-    const time = result.body.time;
+  function serverTimeOf(result: ExchangeResult, context: RequestContext, time: unknown = result.body.time): string {
     if (typeof time === 'string' && time !== '') return time;
     const millis = optionalNumber(time);
     if (millis !== undefined) return new Date(millis).toISOString();
@@ -114,19 +119,38 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
     return new TransientQuickBooksError(`${describeRequest(context)} answered HTTP ${result.status} without ${what}`, { status: result.status, intuitTid: result.intuitTid });
   }
 
-  async function query(params: Authorized & { statement: string }): Promise<QueryResult> {
+  function answerText(result: ExchangeResult, context: RequestContext): AnswerText {
+    return {
+      bodyText: result.bodyText,
+      intuitTid: result.intuitTid,
+      serverTime: (time) => serverTimeOf(result, context, time),
+      unexpected: (what) => unexpectedShape(context, result, what),
+    };
+  }
+
+  function sendQuery(params: Authorized & { statement: string }, asText: boolean): Promise<[ExchangeResult, RequestContext]> {
     const context = contextFor('query', params);
     const statement = params.statement.trim();
     if (statement === '') throw new PermanentQuickBooksError(`${describeRequest(context)}: empty statement`);
     const long = statement.length > LONG_STATEMENT_CHARS;
-    const result = await exchange({
+    return exchange({
       context,
       accessToken: params.accessToken,
       path: 'query',
       search: long ? {} : { query: statement },
       textBody: long ? statement : undefined,
       signal: params.signal,
-    });
+      asText,
+    }).then((result) => [result, context]);
+  }
+
+  async function queryText(params: Authorized & { statement: string }): Promise<AnswerText> {
+    const [result, context] = await sendQuery(params, true);
+    return answerText(result, context);
+  }
+
+  async function query(params: Authorized & { statement: string }): Promise<QueryResult> {
+    const [result, context] = await sendQuery(params, false);
     const response = result.body.QueryResponse;
     if (!isRecord(response)) throw unexpectedShape(context, result, 'a QueryResponse');
     const entity = Object.keys(response).find((key) => Array.isArray(response[key]));
@@ -149,7 +173,7 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
     return result.totalCount ?? 0;
   }
 
-  async function cdc(params: Authorized & { entities: readonly QuickBooksEntity[]; changedSince: Date | string }): Promise<CdcResult> {
+  async function sendCdc(params: Authorized & { entities: readonly QuickBooksEntity[]; changedSince: Date | string }, asText: boolean) {
     const entities = [...new Set(params.entities.map((entity) => assertEntity(entity)))];
     const context = contextFor('cdc', params, entities.join(','));
     if (entities.length === 0) throw new PermanentQuickBooksError(`${describeRequest(context)}: no entities given`);
@@ -159,7 +183,18 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
       path: 'cdc',
       search: { entities: entities.join(','), changedSince: formatDateTime(params.changedSince) },
       signal: params.signal,
+      asText,
     });
+    return { entities, context, result };
+  }
+
+  async function cdcText(params: Authorized & { entities: readonly QuickBooksEntity[]; changedSince: Date | string }): Promise<AnswerText> {
+    const { context, result } = await sendCdc(params, true);
+    return answerText(result, context);
+  }
+
+  async function cdc(params: Authorized & { entities: readonly QuickBooksEntity[]; changedSince: Date | string }): Promise<CdcResult> {
+    const { entities, context, result } = await sendCdc(params, false);
     const cdcResponse = result.body.CDCResponse;
     if (!Array.isArray(cdcResponse)) throw unexpectedShape(context, result, 'a CDCResponse');
 
@@ -198,5 +233,11 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
     return object;
   }
 
-  return { query, count, cdc, read, companyInfo };
+  function hasSpareBudget(realmId: string): boolean {
+    if (!options.limiter) return true;
+    const stats = options.limiter.stats(realmId);
+    return stats.queued === 0 && stats.pausedUntil === null;
+  }
+
+  return { query, queryText, hasSpareBudget, count, cdc, cdcText, read, companyInfo };
 }

@@ -35,11 +35,18 @@ export interface ExchangeRequest {
   /** A POST body sent as application/text (long query statements). */
   textBody?: string;
   signal?: AbortSignal;
+  /**
+   * The caller wants the body's text (a page stored by Postgres): a success is not parsed in Node unless it
+   * may be a fault; `body` is then empty.
+   */
+  asText?: boolean;
 }
 
 export interface ExchangeResult {
   status: number;
   body: Record<string, unknown>;
+  /** The body decoded with the charset its content-type names (UTF-8 when it names none). */
+  bodyText: string;
   intuitTid: string | undefined;
   /** The HTTP Date header, a fallback for a body without `time`. */
   dateHeader: string | null;
@@ -47,6 +54,21 @@ export interface ExchangeResult {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The body's text in the charset the content-type names: Intuit answers UTF-8, a proxy may answer latin1. */
+export function decodeBody(bytes: ArrayBuffer, contentType: string | null): string {
+  const charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase() ?? 'utf-8';
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+/** A success body that cannot hold a fault and is an object: the text path may skip parsing it. */
+export function isPlainObjectText(text: string): boolean {
+  return !text.includes('"Fault"') && !text.includes('"fault"') && /^\s*\{/.test(text.slice(0, 64));
 }
 
 /** Encodes with %20 for spaces (not `+`), which every server decodes the same way. */
@@ -87,7 +109,7 @@ export function createExchange(options: ExchangeOptions): (request: ExchangeRequ
         body: request.textBody,
         signal,
       });
-      bodyText = await response.text();
+      bodyText = decodeBody(await response.arrayBuffer(), response.headers.get('content-type'));
     } catch (error) {
       report(context, 0, startedAt, undefined);
       throw classifyNoAnswer(error, context, {
@@ -98,6 +120,9 @@ export function createExchange(options: ExchangeOptions): (request: ExchangeRequ
 
     const intuitTid = response.headers.get('intuit-tid') ?? response.headers.get('intuit_tid') ?? undefined;
     report(context, response.status, startedAt, intuitTid);
+    const success = response.status >= 200 && response.status < 300;
+    const dateHeader = response.headers.get('date');
+    if (request.asText && success && isPlainObjectText(bodyText)) return { status: response.status, body: {}, bodyText, intuitTid, dateHeader };
 
     let body: unknown;
     try {
@@ -106,12 +131,11 @@ export function createExchange(options: ExchangeOptions): (request: ExchangeRequ
       body = undefined;
     }
     const answer: ApiAnswer = { status: response.status, body, bodyText, intuitTid, retryAfterHeader: response.headers.get('retry-after') };
-    const success = response.status >= 200 && response.status < 300;
     if (!success || (isRecord(body) && (body.Fault !== undefined || body.fault !== undefined))) {
       throw classifyApiAnswer(answer, context);
     }
     if (!isRecord(body)) throw unreadableSuccess(answer, context, body === undefined ? 'a body that is not JSON' : 'a JSON body that is not an object');
-    return { status: response.status, body, intuitTid, dateHeader: response.headers.get('date') };
+    return { status: response.status, body, bodyText, intuitTid, dateHeader };
   }
 
   return async function exchange(request: ExchangeRequest): Promise<ExchangeResult> {

@@ -33,6 +33,19 @@ export interface CdcResult {
   intuitTid?: string;
 }
 
+/**
+ * An answer kept as the text QuickBooks sent (a query page or a CDC answer), for Postgres to unpack
+ * (db/queries/record-pages.ts): Node never parses it on the hot path.
+ */
+export interface AnswerText {
+  bodyText: string;
+  intuitTid?: string;
+  /** The server time of the answer, from its `time` field as Postgres read it, else the HTTP Date header. */
+  serverTime(time: unknown): string;
+  /** The typed error for an answer whose shape is not what was asked for (`what` it lacks). */
+  unexpected(what: string): Error;
+}
+
 /** The metrics hook's event, one per HTTP exchange (status 0 when no answer arrived). */
 export interface AccountingResponseEvent {
   operation: 'query' | 'cdc' | 'read' | 'companyinfo';

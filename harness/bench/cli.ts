@@ -35,7 +35,7 @@ interface Benchmark {
 }
 
 export const BENCHMARKS: Benchmark[] = [
-  { name: 'backfill', figures: ['backfill_records_per_s', 'storage_ceiling_records_per_s', 'backfill_vs_ceiling_ratio'], run: backfillBenchmark },
+  { name: 'backfill', figures: ['backfill_records_per_s', 'storage_ceiling_records_per_s', 'backfill_vs_ceiling', 'backfill_vs_bound', 'backfill_vs_limit', 'worker_cpu_us_per_record', 'postgres_cpu_us_per_record', 'worker_rss_peak_mib', 'pglite_storage_records_per_s', 'pglite_node_path_records_per_s', 'pglite_vs_node_path'], run: backfillBenchmark },
   { name: 'throttled', figures: ['throttled_backfill_ratio'], run: throttledBenchmark },
   { name: 'resume', figures: ['resume_latency_ms_p50', 'resume_latency_ms_p99', 'signal_roundtrip_ms_p50', 'resume_from_signal_ms_p50', 'resume_from_signal_ms_p99'], run: resumeBenchmark },
   { name: 'idle', figures: ['idle_cycle_history_events', 'idle_cycle_qbo_requests'], run: idleBenchmark },
