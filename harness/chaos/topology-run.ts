@@ -98,14 +98,17 @@ export async function runTopology(options: TopologyOptions): Promise<TopologyRun
       simulator: { seed: rng.seed() },
     });
     const activeStack = stack;
-    // The new build's bundle is made once, while the old build's workers start (they bundle themselves).
-    const newBuild = bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'harness/topology/rollout-workflows.ts') }).then(({ code }) => {
-      const path = join(workDir, 'new-build-workflow-bundle.js');
-      writeFileSync(path, code);
-      return path;
-    });
-    newBuild.catch(() => undefined);
-    fleet = await startFleet(stack, { balancerPort: balancer.port, apis: 2, workers: 3, syncInterval: options.syncInterval ?? '3s', newBuildBundlePath: () => newBuild });
+    // Both builds' workflow bundles are made once, ahead of the workers: the new build's workers serve its
+    // bundle, the old build's get theirs as WORKFLOW_BUNDLE_PATH (a worker that knows the setting loads it
+    // instead of bundling workflows/ itself), and the replays at the end use both.
+    const bundled = (entry: string, file: string) =>
+      bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, entry) }).then(({ code }) => {
+        writeFileSync(join(workDir, file), code);
+        return { code, path: join(workDir, file) };
+      });
+    const oldBuild = await bundled('workflows/index.ts', 'old-build-workflow-bundle.js');
+    const newBuild = await bundled('harness/topology/rollout-workflows.ts', 'new-build-workflow-bundle.js');
+    fleet = await startFleet(stack, { balancerPort: balancer.port, apis: 2, workers: 3, syncInterval: options.syncInterval ?? '3s', bundles: { old: oldBuild.path, new: newBuild.path } });
     const activeFleet = fleet;
     log(`fleet up: ${fleet.apis.map((api) => `${api.label} ${api.url}`).join(', ')} behind ${fleet.balancer.url}; ${fleet.workers.map((worker) => worker.label).join(', ')}`);
 
@@ -206,7 +209,7 @@ export async function runTopology(options: TopologyOptions): Promise<TopologyRun
     }
     result.throttled = (await stack.simulator.control.requests()).data.filter((request) => request.status === 429).length;
     result.balancerServed = [...fleet.balancer.served];
-    result.rollout = await replayBothBuilds(stack, join(workDir, 'histories'));
+    result.rollout = await replayBothBuilds(stack, join(workDir, 'histories'), { old: { code: oldBuild.code }, new: { code: newBuild.code } });
     log(`replay: ${result.rollout.summary}`);
     const problems = [
       ...(result.error ? [result.error] : []),

@@ -44,7 +44,7 @@ export async function reserveBalancerPort(): Promise<{ port: number; url: string
 
 export async function startFleet(
   stack: Stack,
-  options: { balancerPort: number; apis: number; workers: number; syncInterval: string; newBuildBundlePath: () => Promise<string> },
+  options: { balancerPort: number; apis: number; workers: number; syncInterval: string; bundles: Record<WorkerBuild, string> },
 ): Promise<Fleet> {
   const balancerUrl = `http://127.0.0.1:${options.balancerPort}`;
   const shared = { PUBLIC_BASE_URL: balancerUrl, INTUIT_REDIRECT_URI: stack.app.redirectUri, TRUST_PROXY_HOPS: '1', SYNC_INTERVAL: options.syncInterval };
@@ -64,8 +64,8 @@ export async function startFleet(
     const label = `worker${index + 1}-${generation}-${build}`;
     const process =
       build === 'old'
-        ? stack.spawnWorker({ label, env: shared })
-        : stack.spawnWorker({ label, entry: 'harness/topology/new-build-worker.ts', env: { ...shared, NEW_BUILD_WORKFLOW_BUNDLE: await options.newBuildBundlePath() } });
+        ? stack.spawnWorker({ label, env: { ...shared, WORKFLOW_BUNDLE_PATH: options.bundles.old } })
+        : stack.spawnWorker({ label, entry: 'harness/topology/new-build-worker.ts', env: { ...shared, NEW_BUILD_WORKFLOW_BUNDLE: options.bundles.new } });
     const worker = { label, build, process };
     workers[index] = worker;
     await process.waitForOutput(WORKER_READY, 180_000);

@@ -1,19 +1,19 @@
 /**
  * The rollout rehearsal's proof (docs/rollout.md): every run of the connection workflow the topology
  * run recorded — started on the old build (no patch marker) or on the new one (the `rollout-rehearsal`
- * marker) — is saved as history JSON and replayed with `npm run replay`, as an operator runs it, against
- * the old workflow code (workflows/index.ts) and against the new build (harness/topology/rollout-workflows.ts).
+ * marker) — is saved as history JSON (`npm run replay -- <folder>` replays it again) and replayed through
+ * `replayHistories`, what `npm run replay` runs, against the bundles the workers served: the old workflow
+ * code (workflows/index.ts) and the new build (harness/topology/rollout-workflows.ts).
  * Required: runs of both kinds exist; the old-build runs replay on both builds (what `patched()` is for);
  * the new-build runs replay on the new build. The new-build runs do NOT replay on the old code — Temporal
  * refuses a patch marker the code does not know — which is why an old worker handed such a run during the
  * roll fails that workflow task (retried, never the workflow) until a new worker takes it: counted here.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { History } from '../../replay/history-json.js';
 import { historyToJson } from '../../replay/history-json.js';
-import { PROJECT_ROOT } from '../../shared/paths.js';
+import { replayHistories, type HistorySource, type ReplayResult } from '../../replay/replay.js';
 import type { Stack } from '../stack.js';
 import { ROLLOUT_REHEARSAL_PATCH } from './rollout-workflows.js';
 
@@ -31,29 +31,30 @@ export interface RolloutReplay {
   folder: string;
 }
 
-export async function replayBothBuilds(stack: Stack, folder: string): Promise<RolloutReplay> {
+export async function replayBothBuilds(stack: Stack, folder: string, builds: { old: { code: string }; new: { code: string } }): Promise<RolloutReplay> {
   mkdirSync(folder, { recursive: true });
   let newBuildRuns = 0;
   let oldBuildRuns = 0;
   let nondeterministicTasks = 0;
+  const sources: HistorySource[] = [];
   for await (const execution of stack.client.workflow.list({ query: "WorkflowType='quickBooksConnectionWorkflow'" })) {
     const history = await stack.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
     const onNewBuild = carriesPatchMarker(history, ROLLOUT_REHEARSAL_PATCH);
     nondeterministicTasks += (history.events ?? []).filter((event) => /TMPRL1100|[Nn]ondeterminism/.test(event.workflowTaskFailedEventAttributes?.failure?.message ?? '')).length;
     if (onNewBuild) newBuildRuns += 1;
     else oldBuildRuns += 1;
-    writeFileSync(join(folder, `${onNewBuild ? 'new' : 'old'}-build-${execution.workflowId}-${execution.runId}.json`), historyToJson(history));
+    const file = join(folder, `${onNewBuild ? 'new' : 'old'}-build-${execution.workflowId}-${execution.runId}.json`);
+    writeFileSync(file, historyToJson(history));
+    sources.push({ label: file, workflowId: execution.workflowId, history });
   }
-  const againstOld = await npmRunReplay([folder, '--json'], stack.workerEnv());
-  const againstNew = await npmRunReplay([folder, '--workflows', 'harness/topology/rollout-workflows.ts', '--json'], stack.workerEnv());
+  const againstOld = { results: await replayHistories(sources, { workflowBundle: builds.old }) };
+  const againstNew = { results: await replayHistories(sources, { workflowBundle: builds.new }) };
   const isNewBuild = (label: string) => basename(label).startsWith('new-build-');
   const oldOnOld = againstOld.results.filter((result) => !isNewBuild(result.label));
   const newOnOld = againstOld.results.filter((result) => isNewBuild(result.label));
   const problems = [
     ...(newBuildRuns === 0 ? ['no recorded run started on the new build'] : []),
     ...(oldBuildRuns === 0 ? ['no recorded run started on the old build'] : []),
-    ...(againstOld.error ? [`replay against the old code: ${againstOld.error}`] : []),
-    ...(againstNew.error ? [`replay against the new build: ${againstNew.error}`] : []),
     ...failures(oldOnOld, 'an old-build run does not replay on the old code'),
     ...failures(againstNew.results, 'a run does not replay on the new build'),
     // The rehearsal must be a real change: the old code has to refuse what the new build recorded.
@@ -82,33 +83,8 @@ function carriesPatchMarker(history: History, patchId: string): boolean {
   });
 }
 
-interface ReplayVerdict {
-  label: string;
-  verdict: string;
-  error?: string;
-}
+type ReplayVerdict = Pick<ReplayResult, 'label' | 'verdict' | 'error'>;
 
 const tally = (results: ReplayVerdict[]) => `${results.filter((result) => result.verdict === 'deterministic').length}/${results.length}`;
 const failures = (results: ReplayVerdict[], what: string) =>
   results.filter((result) => result.verdict !== 'deterministic').map((result) => `${what}: ${basename(result.label)} ${result.verdict} (${result.error?.slice(0, 300)})`);
-
-/** `npm run replay -- …` as a process (`node --import tsx cli/replay.ts`, what the npm script runs), its JSON read back. */
-async function npmRunReplay(args: string[], env: Record<string, string>): Promise<{ results: ReplayVerdict[]; error: string | undefined }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/replay.ts', ...args], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  try {
-    const { results } = JSON.parse(stdout) as { results: ReplayVerdict[] };
-    // Exit 1 is "some history diverged", read from the results; anything else means the replay itself failed.
-    return { results, error: code === 0 || code === 1 ? undefined : `exit ${code}: ${stderr.slice(-1_000)}` };
-  } catch {
-    return { results: [], error: `exit ${code}, unreadable output: ${(stdout + stderr).slice(-1_000)}` };
-  }
-}
