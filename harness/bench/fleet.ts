@@ -128,6 +128,7 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
       }
     }
     const breakdown = await lagBreakdown(stack, realms, cdcByRealm, windowStart, context.quick ? 30 : 60);
+    const histories = await historySizes(stack, context.quick ? 30 : 100);
     const [failures] = await stack.database.db
       .select({ count: sql<number>`count(*)::int` })
       .from(syncRuns)
@@ -161,11 +162,13 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
         `Postgres in the steady state: ${round(writes.commits / windowSeconds, 1)} commits/s, ${round(writes.inserted / windowSeconds, 1)} rows inserted/s, ${round(writes.updated / windowSeconds, 1)} updated/s, ` +
           `${round(writes.deleted / windowSeconds, 1)} deleted/s, the database grew ${round(writes.bytes / 2 ** 20, 1)} MiB (${round(writes.bytes / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)))} bytes per cycle) — per cycle: ${round(writes.commits / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)), 2)} commits, ` +
           `${round((writes.inserted + writes.updated) / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)), 2)} rows written. Tables at the end: ${tables.map((table) => `${table.name} ${table.rows} rows ${round(table.bytes / 2 ** 20, 1)} MiB`).join(', ')}.`,
+        `history of the current run (${histories.sampled} sampled connections, from describe): ${round(histories.events / Math.max(1, histories.sampled))} events and ` +
+          `${round(histories.bytes / Math.max(1, histories.sampled) / 1024, 1)} KiB on average, ${round(histories.bytes / Math.max(1, histories.events))} bytes per event.`,
         `${failures?.count ?? 0} failed sync runs, ${repeats} CDC request(s) repeated within a cycle, ${throttled} requests answered 429, ${collector.entries.length} QuickBooks requests in all.`,
         `where a steady-state cycle's lag comes from (${breakdown.cycles} cycles of ${breakdown.connections} connections, from their histories): the timer firing late ${describeSamples(breakdown.timerLate, ' ms')}; ` +
           `timer fired → workflow task started (waiting for the worker) ${describeSamples(breakdown.dispatch, ' ms')}; workflow task started → CDC request at QuickBooks ${describeSamples(breakdown.toRequest, ' ms')}.`,
       ],
-      details: { steadyLags, connectPhaseLags, rss: samplers.map((sampler) => sampler.samples), workerCpu, temporalCpu, postgresCpu, writes, tables, breakdown },
+      details: { steadyLags, connectPhaseLags, rss: samplers.map((sampler) => sampler.samples), workerCpu, temporalCpu, postgresCpu, writes, tables, histories, breakdown },
     };
   } finally {
     await stack.close();
@@ -270,4 +273,17 @@ async function tableSizes(database: string): Promise<{ name: string; rows: numbe
   } finally {
     await client.end({ timeout: 5 });
   }
+}
+
+/** The size Temporal reports for the current run of a sample of connection workflows (bytes and events). */
+async function historySizes(stack: BenchStack, sample: number): Promise<{ sampled: number; events: number; bytes: number }> {
+  const rows = await stack.database.db.select({ id: connections.id }).from(connections).limit(sample);
+  let events = 0;
+  let bytes = 0;
+  for (const row of rows) {
+    const description = await stack.client.workflow.getHandle(workflowIdForConnection(row.id)).describe();
+    events += description.historyLength;
+    bytes += description.historySize ?? 0;
+  }
+  return { sampled: rows.length, events, bytes };
 }
