@@ -78,11 +78,15 @@ export async function reauthorizeConnection(
   );
 }
 
-/** The merchant's whole connect through the HTTP API: new connection, consent page, our callback. Returns the connection id. */
-export async function connectThroughApi(api: ApiClient, apiKey: string, realmId: string): Promise<string> {
+/**
+ * The merchant's whole connect through the HTTP API: new connection, consent page, our callback. Returns
+ * the connection id. With `callbackApi`, Intuit's redirect lands on another API replica than the one
+ * that started the consent (behind a load balancer, any replica may get it).
+ */
+export async function connectThroughApi(api: ApiClient, apiKey: string, realmId: string, callbackApi: ApiClient = api): Promise<string> {
   const created = await api.request('/v1/connections', { method: 'POST', headers: asMerchant(apiKey), body: JSON.stringify({ provider: 'quickbooks' }) });
   const { connection, authorizeUrl } = await expectJson<{ connection: { id: string }; authorizeUrl: string }>(created, 'POST /v1/connections', 201);
-  await expectJson(await api.request(callbackPathOf(await completeConsent(authorizeUrl, { realmId })), { headers: { accept: 'application/json' } }), 'the OAuth callback');
+  await expectJson(await callbackApi.request(callbackPathOf(await completeConsent(authorizeUrl, { realmId })), { headers: { accept: 'application/json' } }), 'the OAuth callback');
   return connection.id;
 }
 
@@ -96,6 +100,11 @@ export async function consentToReauthorization(api: ApiClient, apiKey: string, c
 /** Anything that answers HTTP requests like a Hono app (`app.request`). */
 export interface ApiClient {
   request(path: string, init?: RequestInit): Response | Promise<Response>;
+}
+
+/** An API process (or the load balancer in front of several) at `baseUrl`, as an ApiClient; redirects are returned, not followed. */
+export function httpApi(baseUrl: string): ApiClient {
+  return { request: (path, init) => fetch(new URL(path, baseUrl), { redirect: 'manual', ...init }) };
 }
 
 /** Headers of a merchant API call with a JSON body. */

@@ -111,3 +111,6 @@ export function spawnNodeProcess(options: SpawnOptions): ManagedProcess {
 
 /** The production worker announces itself with this pino line once it polls (LOG_LEVEL info or lower). */
 export const WORKER_READY = /"msg":"worker running"/;
+
+/** The production API announces itself with this pino line once it listens. */
+export const API_READY = /"msg":"api listening"/;

@@ -3,7 +3,8 @@
  * recorder: a migrated database, Temporal, the QuickBooks simulator with our app registered, the
  * intuit-oauth client and token sealer a merchant's callback would use, the product's own workflow
  * client (token delivery and signals), and workers — the production wiring in this process, or
- * production worker processes (`worker/main.ts`) configured like `npm run worker` against all of it.
+ * production worker processes (`worker/main.ts`) configured like `npm run worker` against all of it —
+ * and, for the production topology, API processes (`api/main.ts`) configured like `npm run api`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -40,6 +41,8 @@ export interface StackOptions {
   simulator?: { seed?: number; config?: Partial<SimulatorConfig> };
   /** The redirect URI registered with the simulator (the API's callback when the stack serves the API). */
   redirectUri?: string;
+  /** The app's Disconnect URL registered with the simulator (the API's `/quickbooks/disconnect` behind the load balancer). */
+  disconnectUrl?: string;
   /** Task queue of the workers (default: a fresh one per stack). */
   taskQueue?: string;
   /** The production worker wiring in this process; without it, workers are processes (spawnWorker). */
@@ -63,6 +66,8 @@ export interface Stack {
   sealer: TokenSealer;
   /** The Intuit app the product is registered as, in the simulator. */
   app: { clientId: string; clientSecret: string; redirectUri: string };
+  /** The bearer token of `POST /v1/merchants` that API processes of this stack accept. */
+  adminApiKey: string;
   taskQueue: string;
   /** The product's own workflow client: token delivery (signal-with-start) and signals, as the API does them. */
   workflows: ConnectionWorkflows;
@@ -74,6 +79,10 @@ export interface Stack {
   workerEnv(extra?: Record<string, string>): Record<string, string>;
   /** Starts a worker process (default entry worker/main.ts); its output goes to `<workDir>/<label>.log`. */
   spawnWorker(options: { label: string; entry?: string; env?: Record<string, string>; nodeFlags?: string[] }): ManagedProcess;
+  /** The environment of `npm run api` against this stack (the settings every replica and worker share, plus PORT). */
+  apiEnv(port: number, extra?: Record<string, string>): Record<string, string>;
+  /** Starts an API process (api/main.ts) on `port`; ready once it prints API_READY. Its output goes to `<workDir>/<label>.log`. */
+  spawnApi(options: { label: string; port: number; env?: Record<string, string> }): ManagedProcess;
   createMerchant(name?: string): Promise<Merchant>;
   close(): Promise<void>;
 }
@@ -85,6 +94,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(workDir, { recursive: true });
   const app = { ...APP, redirectUri: options.redirectUri ?? APP.redirectUri };
   const encryptionKey = randomBytes(32);
+  const adminApiKey = `stack-admin-${randomBytes(16).toString('hex')}`;
   const sealer = createTokenSealer([encryptionKey]);
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const taskQueue = options.taskQueue ?? `stack-${randomUUID()}`;
@@ -107,7 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             dbFilename: options.persistTemporal ? join(workDir, 'temporal.sqlite') : undefined,
             dynamicConfig: options.temporalDynamicConfig,
           }).then((server) => (cleanups.push(() => server.stop()), server)),
-      startSimulator({ seed: options.simulator?.seed, config: options.simulator?.config, apps: [{ clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [app.redirectUri] }] }).then(
+      startSimulator({ seed: options.simulator?.seed, config: options.simulator?.config, apps: [{ clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [app.redirectUri], ...(options.disconnectUrl ? { disconnectUrl: options.disconnectUrl } : {}) }] }).then(
         (running) => (cleanups.push(() => running.close()), running),
       ),
     ]);
@@ -141,6 +151,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LOG_LEVEL: 'info',
       ...extra,
     });
+    const apiEnv = (port: number, extra: Record<string, string> = {}): Record<string, string> => {
+      const { WORKER_METRICS_PORT: _workerOnly, ...shared } = workerEnv();
+      return { ...shared, ADMIN_API_KEY: adminApiKey, PORT: String(port), ...extra };
+    };
+    const spawnChild = (label: string, entry: string, env: Record<string, string>, nodeFlags?: string[]) => {
+      const child = spawnNodeProcess({ label, entry, env, nodeFlags, logFile: join(workDir, `${label}.log`) });
+      processes.add(child);
+      void child.exited.then(() => processes.delete(child));
+      return child;
+    };
 
     return {
       database,
@@ -151,23 +171,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       oauth,
       sealer,
       app,
+      adminApiKey,
       taskQueue,
       workflows: createConnectionWorkflows({ client, taskQueue, logger, syncIntervalMs: 60 * 60_000 }),
       activityDeps,
       worker,
       logger,
       workerEnv,
-      spawnWorker(spawnOptions) {
-        const child = spawnNodeProcess({
-          label: spawnOptions.label,
-          entry: spawnOptions.entry ?? 'worker/main.ts',
-          env: workerEnv(spawnOptions.env),
-          nodeFlags: spawnOptions.nodeFlags,
-          logFile: join(workDir, `${spawnOptions.label}.log`),
-        });
-        processes.add(child);
-        void child.exited.then(() => processes.delete(child));
-        return child;
+      spawnWorker: (spawnOptions) => spawnChild(spawnOptions.label, spawnOptions.entry ?? 'worker/main.ts', workerEnv(spawnOptions.env), spawnOptions.nodeFlags),
+      apiEnv,
+      spawnApi(spawnOptions) {
+        if (!database.url) throw new Error('API processes need a Postgres database (PGlite is one process’s)');
+        return spawnChild(spawnOptions.label, 'api/main.ts', apiEnv(spawnOptions.port, spawnOptions.env));
       },
       createMerchant: (name = `Merchant ${randomBytes(3).toString('hex')}`) => createMerchant(database.db, { name, keyHash: randomBytes(32).toString('hex'), keyPrefix: 'qbk_stk' }),
       close: cleanUp,

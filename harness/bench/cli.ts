@@ -41,7 +41,11 @@ export const BENCHMARKS: Benchmark[] = [
   { name: 'idle', figures: ['idle_cycle_history_events', 'idle_cycle_qbo_requests'], run: idleBenchmark },
   { name: 'failing', figures: ['failing_cycle_query_ms_p50', 'failing_cycle_query_ms_max'], run: failingBenchmark },
   { name: 'parked', figures: ['parked_qbo_requests_per_hour', 'parked_history_events_per_hour'], run: parkedBenchmark },
-  { name: 'fleet', figures: ['fleet_connections', 'fleet_cycle_lag_s_p99', 'worker_rss_mb', 'fleet_worker_max_cached_workflows'], run: fleetBenchmark },
+  {
+    name: 'fleet',
+    figures: ['fleet_connections', 'fleet_workers', 'fleet_cycle_lag_s_p99', 'worker_rss_mb', 'fleet_worker_max_cached_workflows', 'fleet_workers_cpu_pct', 'fleet_temporal_cpu_pct', 'fleet_postgres_cpu_pct'],
+    run: fleetBenchmark,
+  },
   {
     name: 'simulator',
     figures: ['simulator_company_100k_generation_ms', 'simulator_page_ms_fresh', 'simulator_page_ms_deep', 'simulator_page_ms_cached', 'simulator_count_ms'],
@@ -50,7 +54,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: 'parked_fleet', figures: ['parked_worker_rss_mb', 'parked_worker_rss_mb_after_restart', 'parked_worker_max_cached_workflows'], run: parkedFleetBenchmark },
 ];
 
-const USAGE = `usage: npm run bench -- [--only NAME[,NAME…]] [--quick] [--profile] [--fleet-connections N] [--fleet-interval 15m]
+const USAGE = `usage: npm run bench -- [--only NAME[,NAME…]] [--quick] [--profile] [--fleet-connections N] [--fleet-interval 15m] [--fleet-workers W]
                         [--parked-connections N] [--backfill-records N] [--throttled-records N] [--throttled-limits 450,500]
                         [--worker-max-cached N] [--worker-heap-mb N]
   benchmarks: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')} (or any figure name)
@@ -70,6 +74,7 @@ export async function runBenchCli(argv: string[], io: CliIo): Promise<number> {
         profile: { type: 'boolean', default: false },
         'fleet-connections': { type: 'string' },
         'fleet-interval': { type: 'string' },
+        'fleet-workers': { type: 'string' },
         'parked-connections': { type: 'string' },
         'backfill-records': { type: 'string' },
         'throttled-records': { type: 'string' },
@@ -95,6 +100,7 @@ export async function runBenchCli(argv: string[], io: CliIo): Promise<number> {
   const options: BenchOptions = {
     fleetConnections: number(values['fleet-connections']),
     fleetIntervalMs: values['fleet-interval'] === undefined ? undefined : parseDuration(values['fleet-interval']),
+    fleetWorkers: number(values['fleet-workers']),
     parkedConnections: number(values['parked-connections']),
     backfillRecords: number(values['backfill-records']),
     throttledRecords: number(values['throttled-records']),

@@ -48,6 +48,8 @@ export interface BenchOptions {
   /** Fleet: connections and sync interval (defaults 1,000 and 15 min; --quick 100 and 1 min). */
   fleetConnections?: number;
   fleetIntervalMs?: number;
+  /** Fleet: worker processes on the one task queue (default 1). */
+  fleetWorkers?: number;
   /** Parked fleet: connections (default 5,000; --quick 500). */
   parkedConnections?: number;
   /**

@@ -1,6 +1,10 @@
 /**
- * fleet_connections / fleet_cycle_lag_s_p99 / worker_rss_mb: 1,000 connections (--quick: 100) syncing every
- * 15 minutes (--quick: 1 minute; --fleet-interval to change it) on one production worker process.
+ * fleet_connections / fleet_cycle_lag_s_p99 / worker_rss_mb: 1,000 connections (--quick: 100;
+ * --fleet-connections N) syncing every 15 minutes (--quick: 1 minute; --fleet-interval to change it) on one
+ * production worker process (--fleet-workers W: W of them on the one task queue; worker_rss_mb is then the
+ * largest of them). Also the CPU the steady state costs: the workers', the Temporal dev server's, and the
+ * Postgres backends serving the benchmark's database (the server is shared, so its own background
+ * processes are left out).
  *
  * The connections are connected through the API one by one, evenly spread over one interval, so their
  * cycles are spread the way a real fleet's are (a fleet connected all at once would have every timer
@@ -20,6 +24,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { connections, syncRuns } from '../../db/schema/index.js';
 import { workflowIdForConnection } from '../../shared/contract.js';
+import postgres from 'postgres';
+import { ADMIN_URL, withAdmin } from '../postgres.js';
 import { sleep } from '../retry.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
 import { below, fleetWorker, type BenchContext, type BenchmarkResult } from './figures.js';
@@ -38,8 +44,14 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
   const intervalMs = context.options.fleetIntervalMs ?? (context.quick ? 60_000 : 15 * 60_000);
   const stack = await startBenchStack({ name: 'fleet', syncIntervalMs: intervalMs, orchestratorDbConnections: 20 });
   try {
-    const worker = await stack.startWorker({ label: 'worker', ...fleetWorker(context), nodeFlags: [...fleetWorker(context).nodeFlags, ...profileFlags(context, 'fleet-worker')] });
-    const rss = new RssSampler(worker, 2_000);
+    const workerCount = context.options.fleetWorkers ?? 1;
+    const workers = await Promise.all(
+      Array.from({ length: workerCount }, (_, index) =>
+        stack.startWorker({ label: `worker${index + 1}`, ...fleetWorker(context), nodeFlags: [...fleetWorker(context).nodeFlags, ...profileFlags(context, `fleet-worker${index + 1}`)] }),
+      ),
+    );
+    const samplers = workers.map((worker) => new RssSampler(worker, 2_000));
+    const rss = { sample: () => Math.max(...samplers.map((sampler) => sampler.sample() ?? 0)) };
     const temporal = stack.temporalServer!.pid;
     const merchant = await stack.createApiMerchant();
     const realms: string[] = [];
@@ -63,15 +75,25 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
     await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, connector));
     const windowStart = Math.max(Date.now(), connectStart + intervalMs);
     const windowEnd = windowStart + intervalMs + GRACE_MS;
-    const cpuAtWindow = cpuSeconds(worker.pid) ?? 0;
+    const cpuAtWindow = workers.map((worker) => cpuSeconds(worker.pid) ?? 0);
+    const temporalCpuAtWindow = temporal ? (cpuSeconds(temporal) ?? 0) : 0;
+    const postgresAtWindow = await postgresBackendCpu(stack.database.name!);
+    const writesAtWindow = await databaseWrites(stack.database.name!);
     context.log(`fleet: all connected; measuring until ${new Date(windowEnd).toISOString()}`);
     while (Date.now() < windowEnd) {
       await sleep(Math.min(60_000, windowEnd - Date.now()));
-      context.log(`fleet: worker RSS ${round(rss.sample() ?? 0)} MiB, ${collector.entries.length} requests seen`);
+      context.log(`fleet: worker RSS ${samplers.map((sampler) => round(sampler.sample() ?? 0)).join('/')} MiB, ${collector.entries.length} requests seen`);
     }
-    const windowCpu = (cpuSeconds(worker.pid) ?? cpuAtWindow) - cpuAtWindow;
+    const windowSeconds = (windowEnd - windowStart) / 1000;
+    const workerCpu = workers.map((worker, index) => (cpuSeconds(worker.pid) ?? cpuAtWindow[index]!) - cpuAtWindow[index]!);
+    const windowCpu = workerCpu.reduce((sum, seconds) => sum + seconds, 0);
+    const temporalCpu = temporal ? (cpuSeconds(temporal) ?? temporalCpuAtWindow) - temporalCpuAtWindow : 0;
+    const postgresCpu = cpuSpent(postgresAtWindow, await postgresBackendCpu(stack.database.name!));
+    const writes = difference(writesAtWindow, await databaseWrites(stack.database.name!));
+    const tables = await tableSizes(stack.database.name!);
+    const temporalRss = temporal ? (rssMbOf(temporal) ?? 0) : 0;
     await collector.stop();
-    rss.stop();
+    for (const sampler of samplers) sampler.stop();
 
     // MARK: lag
     const cdcByRealm = new Map<string, number[]>();
@@ -106,33 +128,47 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
       }
     }
     const breakdown = await lagBreakdown(stack, realms, cdcByRealm, windowStart, context.quick ? 30 : 60);
+    const histories = await historySizes(stack, context.quick ? 30 : 100);
     const [failures] = await stack.database.db
       .select({ count: sql<number>`count(*)::int` })
       .from(syncRuns)
       .where(and(eq(syncRuns.outcome, 'failed')));
     const throttled = collector.entries.filter((entry) => entry.status === 429).length;
-    const windowPeak = rss.peakSince(windowStart);
+    const windowPeaks = samplers.map((sampler) => sampler.peakSince(windowStart));
+    const windowPeak = Math.max(...windowPeaks);
+    const percentOfCore = (seconds: number) => round((seconds / windowSeconds) * 100, 1);
     const lagP99 = quantile(steadyLags, 0.99);
     return {
       figures: [
         { name: 'fleet_connections', value: count },
+        { name: 'fleet_workers', value: workerCount },
         { name: 'fleet_cycle_lag_s_p99', value: round(lagP99, 2), target: below(60, ' s') },
         { name: 'worker_rss_mb', value: round(windowPeak), target: below(1024, ' MiB') },
         { name: 'fleet_worker_max_cached_workflows', value: context.options.workerMaxCached ?? DEFAULT_WORKER_MAX_CACHED_WORKFLOWS },
+        { name: 'fleet_workers_cpu_pct', value: percentOfCore(windowCpu) },
+        { name: 'fleet_temporal_cpu_pct', value: percentOfCore(temporalCpu) },
+        { name: 'fleet_postgres_cpu_pct', value: percentOfCore(postgresCpu) },
       ],
       notes: [
         `${count} connections at a ${round(intervalMs / 60_000, 2)}-minute interval (${round(count / (intervalMs / 1000), 2)} cycles/s in the steady state), connected over ${round((windowStart - connectStart) / 1000)} s ` +
           `(${late} connects more than 5 s behind schedule); steady-state window ${round((windowEnd - windowStart) / 1000)} s.`,
         `cycle lag in the steady state: ${describeSamples(steadyLags, ' s')}; ${missing} cycle(s) had not arrived by the end (counted with the lag reached), ${neverSynced} connection(s) never synced; ` +
           `while connecting (backfills running alongside): ${describeSamples(connectPhaseLags, ' s')}.`,
-        `worker RSS: peak ${round(windowPeak)} MiB in the steady state, ${round(rss.peakSince(0))} MiB over the whole run, ${round(rss.samples[rss.samples.length - 1]?.mb ?? 0)} MiB at the end; ` +
-          `worker CPU in the steady state ${round(windowCpu, 1)} s (${round((windowCpu / ((windowEnd - windowStart) / 1000)) * 100, 1)}% of a core)` +
-          `${temporal ? `; Temporal dev server RSS ${round(rssMbOf(temporal) ?? 0)} MiB` : ''}.`,
+        `worker RSS (${workerCount} worker${workerCount === 1 ? '' : 's'}): steady-state peaks ${windowPeaks.map((peak) => round(peak)).join(' / ')} MiB, ` +
+          `whole-run peaks ${samplers.map((sampler) => round(sampler.peakSince(0))).join(' / ')} MiB, at the end ${samplers.map((sampler) => round(sampler.samples.at(-1)?.mb ?? 0)).join(' / ')} MiB; ` +
+          `CPU in the steady state (${round(windowSeconds)} s): workers ${workerCpu.map((seconds) => round(seconds, 1)).join(' + ')} s (${percentOfCore(windowCpu)}% of a core), ` +
+          `Temporal dev server ${round(temporalCpu, 1)} s (${percentOfCore(temporalCpu)}%; RSS ${round(temporalRss)} MiB), ` +
+          `Postgres backends of the benchmark's database ${round(postgresCpu, 1)} s (${percentOfCore(postgresCpu)}%).`,
+        `Postgres in the steady state: ${round(writes.commits / windowSeconds, 1)} commits/s, ${round(writes.inserted / windowSeconds, 1)} rows inserted/s, ${round(writes.updated / windowSeconds, 1)} updated/s, ` +
+          `${round(writes.deleted / windowSeconds, 1)} deleted/s, the database grew ${round(writes.bytes / 2 ** 20, 1)} MiB (${round(writes.bytes / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)))} bytes per cycle) — per cycle: ${round(writes.commits / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)), 2)} commits, ` +
+          `${round((writes.inserted + writes.updated) / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)), 2)} rows written. Tables at the end: ${tables.map((table) => `${table.name} ${table.rows} rows ${round(table.bytes / 2 ** 20, 1)} MiB`).join(', ')}.`,
+        `history of the current run (${histories.sampled} sampled connections, from describe): ${round(histories.events / Math.max(1, histories.sampled))} events and ` +
+          `${round(histories.bytes / Math.max(1, histories.sampled) / 1024, 1)} KiB on average, ${round(histories.bytes / Math.max(1, histories.events))} bytes per event.`,
         `${failures?.count ?? 0} failed sync runs, ${repeats} CDC request(s) repeated within a cycle, ${throttled} requests answered 429, ${collector.entries.length} QuickBooks requests in all.`,
         `where a steady-state cycle's lag comes from (${breakdown.cycles} cycles of ${breakdown.connections} connections, from their histories): the timer firing late ${describeSamples(breakdown.timerLate, ' ms')}; ` +
           `timer fired → workflow task started (waiting for the worker) ${describeSamples(breakdown.dispatch, ' ms')}; workflow task started → CDC request at QuickBooks ${describeSamples(breakdown.toRequest, ' ms')}.`,
       ],
-      details: { steadyLags, connectPhaseLags, rss: rss.samples, breakdown },
+      details: { steadyLags, connectPhaseLags, rss: samplers.map((sampler) => sampler.samples), workerCpu, temporalCpu, postgresCpu, writes, tables, histories, breakdown },
     };
   } finally {
     await stack.close();
@@ -173,4 +209,81 @@ async function lagBreakdown(stack: BenchStack, realms: string[], cdcByRealm: Map
     }
   }
   return { connections: sampled, cycles: timerLate.length, timerLate, dispatch, toRequest };
+}
+
+/** CPU seconds so far of each Postgres backend serving `database` (Postgres forks a process per connection). */
+async function postgresBackendCpu(database: string): Promise<Map<number, number>> {
+  const rows = await withAdmin((sql) => sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database}`);
+  return new Map(rows.flatMap((row) => {
+    const seconds = cpuSeconds(row.pid);
+    return seconds === undefined ? [] : [[row.pid, seconds] as const];
+  }));
+}
+
+/** CPU spent between two samples: backends present in both count their difference, new ones all they used. */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** The cycles a steady-state window holds: every connection syncs once per interval. */
+function steadyCycles(connections: number, intervalMs: number, windowSeconds: number): number {
+  return (connections * windowSeconds * 1000) / intervalMs;
+}
+
+interface DatabaseWrites {
+  commits: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  /** The database's size (pg_database_size): its growth over the window. */
+  bytes: number;
+}
+
+/** Postgres's own counters for one database (pg_stat_database) and its size, to turn into a write rate. */
+async function databaseWrites(database: string): Promise<DatabaseWrites> {
+  const [row] = await withAdmin((sql) => sql<{ commits: string; inserted: string; updated: string; deleted: string; bytes: string }[]>`
+    select xact_commit::text as commits, tup_inserted::text as inserted, tup_updated::text as updated, tup_deleted::text as deleted,
+           pg_database_size(datname)::text as bytes
+    from pg_stat_database where datname = ${database}`);
+  return { commits: Number(row?.commits ?? 0), inserted: Number(row?.inserted ?? 0), updated: Number(row?.updated ?? 0), deleted: Number(row?.deleted ?? 0), bytes: Number(row?.bytes ?? 0) };
+}
+
+function difference(before: DatabaseWrites, after: DatabaseWrites): DatabaseWrites {
+  return {
+    commits: after.commits - before.commits,
+    inserted: after.inserted - before.inserted,
+    updated: after.updated - before.updated,
+    deleted: after.deleted - before.deleted,
+    bytes: after.bytes - before.bytes,
+  };
+}
+
+/** Row counts and on-disk sizes (table + indexes + TOAST) of the product's tables. */
+async function tableSizes(database: string): Promise<{ name: string; rows: number; bytes: number }[]> {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  const client = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  try {
+    const rows = await client<{ name: string; rows: string; bytes: string }[]>`
+      select relname as name, n_live_tup::text as rows, pg_total_relation_size(relid)::text as bytes
+      from pg_stat_user_tables where schemaname = 'public' order by pg_total_relation_size(relid) desc`;
+    return rows.map((row) => ({ name: row.name, rows: Number(row.rows), bytes: Number(row.bytes) }));
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/** The size Temporal reports for the current run of a sample of connection workflows (bytes and events). */
+async function historySizes(stack: BenchStack, sample: number): Promise<{ sampled: number; events: number; bytes: number }> {
+  const rows = await stack.database.db.select({ id: connections.id }).from(connections).limit(sample);
+  let events = 0;
+  let bytes = 0;
+  for (const row of rows) {
+    const description = await stack.client.workflow.getHandle(workflowIdForConnection(row.id)).describe();
+    events += description.historyLength;
+    bytes += description.historySize ?? 0;
+  }
+  return { sampled: rows.length, events, bytes };
 }

@@ -3,10 +3,13 @@
  * N chaos runs with seeds S, S+1, … (see chaos-run.ts), one summary line each, then
  * `runs=N lost=… duplicated=… mismatched=…`; the exit code is 1 when any run lost, doubled or
  * mis-stored a record (or could not finish), and the seeds of those runs are printed to replay them.
+ * `npm run chaos -- --topology [--seed S] [--connections C] [--backfill-invoices N]`: the production
+ * topology as processes instead (topology-run.ts): 3 workers, 2 API replicas, a rolling rollout.
  */
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../shared/duration.js';
 import { runChaos } from './chaos-run.js';
+import { runTopology, topologySummaryLine } from './topology-run.js';
 import type { ChaosRunResult } from './types.js';
 
 export interface CliIo {
@@ -21,7 +24,11 @@ const USAGE = `usage: npm run chaos -- [--runs N] [--seed S] [--connections C] [
   --duration     length of each run's chaos phase (default 20s); setup and convergence come on top
   --workers      worker processes (default: 1 or 2, drawn from the seed)
   --keep         keep each run's folder under .cache/chaos (failed runs are always kept)
-  --quiet        only the summary lines`;
+  --quiet        only the summary lines
+  --topology     the production topology instead (3 worker and 2 API processes behind a load balancer, a worker
+                 SIGKILLed mid-backfill, a rolling restart onto a patched build, a revocation across replicas);
+                 --connections is then the small companies connected at the start (default 4), and
+  --backfill-invoices  the invoices of its large company (default 20000)`;
 
 export async function runChaosCli(argv: string[], io: CliIo): Promise<number> {
   let values;
@@ -36,6 +43,8 @@ export async function runChaosCli(argv: string[], io: CliIo): Promise<number> {
         workers: { type: 'string' },
         keep: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        topology: { type: 'boolean', default: false },
+        'backfill-invoices': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -58,6 +67,8 @@ export async function runChaosCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
+  if (values.topology) return runTopologyCli({ seed: firstSeed, companies: argv.includes('--connections') ? connections : undefined, backfillInvoices: values['backfill-invoices'] === undefined ? undefined : positiveInt(values['backfill-invoices']), keep: values.keep, quiet: values.quiet }, io);
+
   io.stdout(`chaos: ${runs} run(s) from seed ${firstSeed}, ${connections} connections, ${durationMs / 1000} s of chaos each\n`);
   const results: ChaosRunResult[] = [];
   for (let index = 0; index < runs; index++) {
@@ -77,6 +88,23 @@ export async function runChaosCli(argv: string[], io: CliIo): Promise<number> {
   const failed = results.filter((result) => !result.ok);
   if (failed.length > 0) io.stdout(`failing seeds: ${failed.map((result) => result.seed).join(' ')} (replay one with --runs 1 --seed S)\n`);
   return failed.length > 0 ? 1 : 0;
+}
+
+async function runTopologyCli(
+  options: { seed: number; companies: number | undefined; backfillInvoices: number | undefined; keep: boolean; quiet: boolean },
+  io: CliIo,
+): Promise<number> {
+  io.stdout(`chaos --topology: seed ${options.seed}\n`);
+  const result = await runTopology({
+    seed: options.seed,
+    companies: options.companies,
+    backfillInvoices: options.backfillInvoices,
+    keepArtifacts: options.keep,
+    log: options.quiet ? undefined : (line) => io.stderr(`${line}\n`),
+  });
+  io.stdout(`${topologySummaryLine(result)}\n`);
+  if (result.error) io.stderr(`seed ${result.seed}: ${result.error}\n`);
+  return result.ok ? 0 : 1;
 }
 
 export function summaryLine(result: ChaosRunResult): string {
