@@ -135,6 +135,12 @@ export interface Config {
   tokenEncryptionKeys: Buffer[] | undefined;
   adminApiKey: string | undefined;
   syncIntervalMs: number;
+  /**
+   * SYNC_INTERVAL when it is set (undefined when left at its default). Workers hand it to every running
+   * connection with its incremental pull, so a changed interval reaches them at their next cycle; unset,
+   * each connection keeps the interval it was started with.
+   */
+  syncIntervalSetMs: number | undefined;
   simulatorPort: number;
   /** `npm start`: where it keeps PGlite, Temporal's SQLite file, the simulator's state and generated secrets (default `.data`). */
   dataDir: string | undefined;
@@ -222,6 +228,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     tokenEncryptionKeys: values.TOKEN_ENCRYPTION_KEYS,
     adminApiKey: values.ADMIN_API_KEY,
     syncIntervalMs: values.SYNC_INTERVAL,
+    syncIntervalSetMs: env.SYNC_INTERVAL ? values.SYNC_INTERVAL : undefined,
     simulatorPort: values.SIMULATOR_PORT,
     dataDir: values.DATA_DIR,
     temporalDevServer: { port: values.TEMPORAL_DEV_SERVER_PORT, uiPort: values.TEMPORAL_DEV_SERVER_UI_PORT },

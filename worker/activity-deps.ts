@@ -30,6 +30,7 @@ export function buildActivityDeps(config: Config, db: Database, logger: Logger, 
     logger,
     metrics,
     sealer: createTokenSealer(config.tokenEncryptionKeys),
+    ...(config.syncIntervalSetMs === undefined ? {} : { syncIntervalMs: config.syncIntervalSetMs }),
     oauth: createIntuitOAuth({
       clientId: intuit.clientId,
       clientSecret: intuit.clientSecret,
