@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
+import { migrateDatabase } from '../../db/migrate.js';
 import { countRealmHolds, takeRealmTurn } from '../../db/queries/realm-budgets.js';
 import { mostStartsInWindow } from '../../quickbooks/realm-budget.js';
 import { createSharedRealmRateLimiter } from '../../quickbooks/shared-rate-limiter.js';
@@ -107,5 +108,30 @@ describe('the shared realm rate limiter', () => {
     const call = limiter.schedule(realmId, async () => void (ran = true), { signal: AbortSignal.timeout(200) });
     await expect(call).rejects.toThrow(/cancelled while waiting/);
     expect(ran).toBe(false);
+  });
+
+  it('works on PGlite too (`npm start`: the worker and the API share one embedded session)', async () => {
+    const pglite = await openDatabase({});
+    try {
+      await migrateDatabase(pglite);
+      const limiter = createSharedRealmRateLimiter({ db: pglite.db, requestsPerMinute: 6_000, burst: 3, maxConcurrent: 2 });
+      let inFlight = 0;
+      let peak = 0;
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, n) =>
+          limiter.schedule('realm-pglite', async () => {
+            peak = Math.max(peak, ++inFlight);
+            await sleep(20);
+            inFlight -= 1;
+            return n;
+          }),
+        ),
+      );
+      expect(results).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(peak).toBeLessThanOrEqual(2);
+      expect(await countRealmHolds(pglite.db, 'realm-pglite')).toBe(0);
+    } finally {
+      await pglite.close();
+    }
   });
 });
