@@ -18,7 +18,7 @@ import type { Database } from '../db/client.js';
 import { pauseRealmBudget, releaseRealmHold, takeRealmTurn } from '../db/queries/realm-budgets.js';
 import type { Logger } from '../shared/logger.js';
 import { TransientQuickBooksError } from './errors.js';
-import { decideRealmTurn, DEFAULT_REALM_BUDGET, validateRealmBudgetLimits, type RealmBudgetLimits } from './realm-budget.js';
+import { decideRealmTurn, DEFAULT_REALM_BUDGET, emissionIntervalMs, validateRealmBudgetLimits, type RealmBudgetLimits } from './realm-budget.js';
 import type { RealmLimiterStats, RealmRateLimiter } from './rate-limiter.js';
 
 export interface SharedRealmRateLimiterOptions extends Partial<RealmBudgetLimits> {
@@ -55,6 +55,7 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
     maxConcurrent: options.maxConcurrent ?? DEFAULT_REALM_BUDGET.maxConcurrent,
   };
   validateRealmBudgetLimits(limits);
+  const turnLimits = { intervalMs: emissionIntervalMs(limits), toleranceMs: limits.burst * emissionIntervalMs(limits), maxConcurrent: limits.maxConcurrent };
   const leaseMs = options.leaseMs ?? 60_000;
   const concurrencyPollMs = options.concurrencyPollMs ?? 50;
   const { db, logger } = options;
@@ -77,9 +78,9 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
       while (queue.waiters.length > 0) {
         if (queue.active >= limits.maxConcurrent) return; // a finishing request starts the loop again
         const holdId = randomUUID();
-        let turn: ReturnType<typeof decideRealmTurn>;
+        let taken: Awaited<ReturnType<typeof takeRealmTurn>>;
         try {
-          turn = await takeRealmTurn(db, { realmId, holdId, leaseMs, decide: (snapshot) => decideRealmTurn(snapshot, limits) });
+          taken = await takeRealmTurn(db, { realmId, holdId, leaseMs, limits: turnLimits });
         } catch (error) {
           // The database is unreachable: fail the head (the activity retries) rather than run unbudgeted.
           logger?.warn({ err: error, realmId }, 'could not take a QuickBooks request turn from the database');
@@ -87,9 +88,12 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
           await sleep(concurrencyPollMs);
           continue;
         }
-        if (!turn.granted) {
-          if (turn.reason === 'paused') queue.pausedUntil = Date.now() + (turn.retryInMs ?? 0);
-          await sleep(Math.max(1, Math.ceil(turn.retryInMs ?? concurrencyPollMs)));
+        if (!taken.granted) {
+          // The database refused; the same arithmetic says how long until the turn it will grant.
+          const turn = decideRealmTurn(taken.snapshot, limits);
+          const retryInMs = turn.granted ? 1 : (turn.retryInMs ?? concurrencyPollMs);
+          if (!turn.granted && turn.reason === 'paused') queue.pausedUntil = Date.now() + retryInMs;
+          await sleep(Math.max(1, Math.ceil(retryInMs)));
           continue;
         }
         const waiter = queue.waiters.shift();

@@ -78,7 +78,7 @@ describe('the shared realm rate limiter', () => {
     const limits = { requestsPerMinute: 6_000, burst: 5, maxConcurrent: 2 };
     // A worker takes both slots and dies without ending them.
     for (const holdId of ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002']) {
-      await takeRealmTurn(processes[0]!.db, { realmId, holdId, leaseMs: 700, decide: () => ({ granted: true, theoreticalArrivalMs: 0 }) });
+      expect(await takeRealmTurn(processes[0]!.db, { realmId, holdId, leaseMs: 700, limits: { intervalMs: 1, toleranceMs: 10, maxConcurrent: 2 } })).toEqual({ granted: true });
     }
     expect(await countRealmHolds(database.db, realmId)).toBe(2);
     const survivor = createSharedRealmRateLimiter({ db: processes[1]!.db, ...limits });
