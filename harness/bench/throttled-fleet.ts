@@ -8,7 +8,7 @@
  *    (30 callers), for whole minutes. Figures: pages accepted in the whole minutes from the first
  *    request over 500 a minute (≥ 0.95), 429s (= 0), the busiest 60 s window.
  * 2. The product end to end: three production worker processes (`worker/main.ts`) backfill one company
- *    (400,000 records; `--throttled-records`; 0 skips it) through their three page lanes, which land on
+ *    (400,000 records; `--throttled-records N`) through their three page lanes, which land on
  *    whichever workers poll. Figures: 429s (= 0), the busiest 60 s window, and records per second over
  *    the 8,333 bound (on a machine that cannot store 8,333 records a second this measures storage, as the
  *    single-worker `throttled` figure does; the notes say whether the limit bound).
