@@ -2,7 +2,7 @@
 # One image for every process of the product; docker-compose.yml picks the command per service,
 # each a package.json script (api, worker, db:migrate, simulator) run as `node --import tsx <file>`:
 # `npm run` neither forwards SIGTERM nor waits for its child, so a worker could not drain on stop.
-# TypeScript runs through tsx (a production dependency), so there is no build step.
+# TypeScript runs through tsx (a production dependency); the one build step is the workflow bundle.
 #
 # Debian (glibc), not Alpine: the Temporal worker's native core-bridge ships no musl build.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
@@ -32,6 +32,11 @@ COPY --from=deps /app/node_modules ./node_modules
 # Sources are owned by root and read-only for the app user; .dockerignore keeps secrets, tests and
 # local state out of the context.
 COPY . .
+# The workflow bundle, built once here rather than by every worker at start (webpack: 13–20 s of a
+# core, during which a new worker polls nothing and starves its neighbours). Workers load it through
+# WORKFLOW_BUNDLE_PATH and refuse it if it was built from other sources (worker/workflow-bundle.ts).
+RUN node --import tsx cli/build-workflows.ts /app/dist/workflow-bundle.js
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # The `node` user (uid 1000) comes with the official image.
 USER node
 EXPOSE 3000

@@ -18,4 +18,9 @@ export interface ActivityDeps {
   now?: () => Date;
   /** Prometheus metrics (records, cycles, token refreshes); the worker sets them, tests may leave them out. */
   metrics?: SyncMetrics;
+  /**
+   * The worker's SYNC_INTERVAL when set: returned with every incremental pull, so a changed interval
+   * reaches running connections at their next cycle (./sync-settings.ts). Unset, each keeps its own.
+   */
+  syncIntervalMs?: number;
 }

@@ -8,6 +8,7 @@ import { createPullChanges } from './pull-changes.js';
 import { createPullEntityPage } from './pull-entity-page.js';
 import { createReconcileDeletions } from './reconcile-deletions.js';
 import { createSyncBookkeeping } from './sync-bookkeeping.js';
+import { withSyncSettings } from './sync-settings.js';
 import { createTokenActivities } from './tokens.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -16,7 +17,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createTokenActivities(deps),
     pullEntityPage: createPullEntityPage(deps),
-    pullChanges: createPullChanges(deps),
+    pullChanges: withSyncSettings(createPullChanges(deps), deps),
     reconcileDeletions: createReconcileDeletions(deps),
     ...createSyncBookkeeping(deps),
     ...createNotificationActivities(deps),

@@ -19,7 +19,7 @@ import { createMerchant, type Merchant } from '../db/queries/merchants.js';
 import { requireTemporalBinaries } from '../local/temporal-binaries.js';
 import { createAccountingApi, type AccountingApiOptions } from '../quickbooks/accounting-api.js';
 import { createIntuitOAuth, type IntuitOAuth } from '../quickbooks/oauth.js';
-import { createRealmRateLimiter } from '../quickbooks/rate-limiter.js';
+import { createSharedRealmRateLimiter } from '../quickbooks/shared-rate-limiter.js';
 import { intuitEndpoints } from '../shared/config.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createTokenSealer, type TokenSealer } from '../shared/seal.js';
@@ -131,7 +131,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       db: database.db,
       sealer,
       oauth,
-      api: createAccountingApi({ baseUrl: endpoints.accountingApi, limiter: createRealmRateLimiter({}), logger, requestTimeoutMs: 10_000, ...options.inProcessWorker?.api }),
+      api: createAccountingApi({ baseUrl: endpoints.accountingApi, limiter: createSharedRealmRateLimiter({ db: database.db, logger }), logger, requestTimeoutMs: 10_000, ...options.inProcessWorker?.api }),
       logger,
     };
     const worker = options.inProcessWorker ? await startInProcessWorker(temporal, taskQueue, activityDeps, options.inProcessWorker.workflowBundle, cleanups) : undefined;

@@ -5,7 +5,7 @@
  * the API's `/webhooks/quickbooks` with our verifier token.
  */
 import type { Logger } from '../shared/logger.js';
-import { createSimulatorControl, startSimulator, type SimulatorControl, type WebhookSubscription } from '../simulator/index.js';
+import { createSimulatorControl, startSimulator, type SimulatorControl } from '../simulator/index.js';
 
 export const DEMO_COMPANY = { name: 'Demo Landscaping LLC', seed: 2024 } as const;
 
@@ -53,14 +53,8 @@ export async function prepareSimulator(simulator: LocalSimulator, setup: Simulat
   if (setup.ownsSimulator) {
     await control.clearWebhooks();
     await control.registerWebhook({ url: setup.webhook.url, verifierToken: setup.webhook.verifierToken, format: 'cloudevents' });
-  } else if (!(await listWebhooks(simulator.url)).some((subscription) => subscription.url === setup.webhook.url)) {
+  } else if (!(await control.listWebhooks()).data.some((subscription) => subscription.url === setup.webhook.url)) {
     await control.registerWebhook({ url: setup.webhook.url, verifierToken: setup.webhook.verifierToken, format: 'cloudevents' });
   }
   return { companies: companies.map(({ realmId, name }) => ({ realmId, name })) };
-}
-
-async function listWebhooks(url: string): Promise<WebhookSubscription[]> {
-  const response = await fetch(`${url}/__simulator/webhooks`);
-  if (!response.ok) throw new Error(`GET /__simulator/webhooks answered ${response.status}`);
-  return ((await response.json()) as { data: WebhookSubscription[] }).data;
 }

@@ -11,6 +11,8 @@ export {
 } from './accounting-api.js';
 export type { AccountingResponseEvent, CdcResult, QueryResult, QuickBooksObject } from './types.js';
 export { createRealmRateLimiter, type RealmLimiterStats, type RealmRateLimiter, type RealmRateLimiterOptions } from './rate-limiter.js';
+export { createSharedRealmRateLimiter, type SharedRealmRateLimiterOptions } from './shared-rate-limiter.js';
+export { DEFAULT_REALM_BUDGET, type RealmBudgetLimits } from './realm-budget.js';
 export {
   activeClause,
   changedSinceCondition,

@@ -1,14 +1,12 @@
 /**
- * Keeps each realm under Intuit's Accounting API limits: 500 requests per minute and 10 concurrent
- * requests per realm and app (limits-and-throttles doc). We default to 490/min: a 2 % margin for
- * requests that arrive at Intuit closer together than we started them. `npm run bench` (throttled)
- * measured our client at 490/min reaching 0.98 of the 500/min bound with no 429, at 500/min drawing
- * a 429 (and a 60 s pause) at a window edge, and 450/min capped at 0.90.
+ * The realm rate limiter's interface, and an in-memory implementation for ONE process: Intuit's
+ * Accounting API limits (500 requests per minute and 10 concurrent per realm and app) kept in a sliding
+ * window at 490/min (2 % margin; `npm run bench` throttled measured 0.98 of the bound with no 429).
  *
- * The budget lives in this process only. Several workers (or the API and a worker) each hold their own
- * budget for the same realm, so together they can still exceed Intuit's limits; that is why a 429 is
- * still handled everywhere: the client throws ThrottledError and calls `pause()`, and the realm's queue
- * here waits out the throttle instead of hammering Intuit.
+ * The product's workers and API do not use it: several processes would each spend a budget of their own
+ * on the same realm. They use the fleet-wide limiter in Postgres (shared-rate-limiter.ts). This one is
+ * for what runs without a database: the Accounting API client's own tests and the bench's client-only
+ * drive. Either way a 429 is still handled: the client throws ThrottledError and calls `pause()`.
  */
 import { TransientQuickBooksError } from './errors.js';
 

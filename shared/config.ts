@@ -58,6 +58,7 @@ const schema = z.object({
   TRUST_PROXY_HOPS: optional(z.coerce.number().int().min(0).max(10)).default(0),
   WORKER_METRICS_PORT: optional(port).default(9464),
   WORKER_MAX_CACHED_WORKFLOWS: optional(z.coerce.number().int().min(0)).default(DEFAULT_WORKER_MAX_CACHED_WORKFLOWS),
+  WORKFLOW_BUNDLE_PATH: optional(z.string().min(1)),
   PUBLIC_BASE_URL: optional(url),
   INTUIT_CLIENT_ID: optional(z.string().min(1)),
   INTUIT_CLIENT_SECRET: optional(z.string().min(1)),
@@ -119,6 +120,8 @@ export interface Config {
   workerMetricsPort: number;
   /** `npm run worker`: the SDK's maxCachedWorkflows (see DEFAULT_WORKER_MAX_CACHED_WORKFLOWS). */
   workerMaxCachedWorkflows: number;
+  /** `npm run worker`: a workflow bundle built ahead of time (`npm run build:workflows`); unset, the worker bundles at start. */
+  workflowBundlePath: string | undefined;
   publicBaseUrl: string;
   intuit: {
     clientId: string | undefined;
@@ -132,6 +135,12 @@ export interface Config {
   tokenEncryptionKeys: Buffer[] | undefined;
   adminApiKey: string | undefined;
   syncIntervalMs: number;
+  /**
+   * SYNC_INTERVAL when it is set (undefined when left at its default). Workers hand it to every running
+   * connection with its incremental pull, so a changed interval reaches them at their next cycle; unset,
+   * each connection keeps the interval it was started with.
+   */
+  syncIntervalSetMs: number | undefined;
   simulatorPort: number;
   /** `npm start`: where it keeps PGlite, Temporal's SQLite file, the simulator's state and generated secrets (default `.data`). */
   dataDir: string | undefined;
@@ -205,6 +214,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     trustedProxyHops: values.TRUST_PROXY_HOPS,
     workerMetricsPort: values.WORKER_METRICS_PORT,
     workerMaxCachedWorkflows: values.WORKER_MAX_CACHED_WORKFLOWS,
+    workflowBundlePath: values.WORKFLOW_BUNDLE_PATH,
     publicBaseUrl,
     intuit: {
       clientId: values.INTUIT_CLIENT_ID,
@@ -218,6 +228,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     tokenEncryptionKeys: values.TOKEN_ENCRYPTION_KEYS,
     adminApiKey: values.ADMIN_API_KEY,
     syncIntervalMs: values.SYNC_INTERVAL,
+    syncIntervalSetMs: env.SYNC_INTERVAL ? values.SYNC_INTERVAL : undefined,
     simulatorPort: values.SIMULATOR_PORT,
     dataDir: values.DATA_DIR,
     temporalDevServer: { port: values.TEMPORAL_DEV_SERVER_PORT, uiPort: values.TEMPORAL_DEV_SERVER_UI_PORT },

@@ -56,6 +56,7 @@ export function createSimulatorControl(baseUrl: string): SimulatorControl {
     registerApp: (app: SimulatorApp) => call<{ clientId: string }>('POST', '/apps', app),
     listApps: () => call<ListBody<Omit<SimulatorApp, 'clientSecret'>>>('GET', '/apps'),
     registerWebhook: (subscription: WebhookSubscriptionRequest) => call<WebhookSubscription>('POST', '/webhooks', subscription),
+    listWebhooks: () => call<ListBody<WebhookSubscription>>('GET', '/webhooks'),
     clearWebhooks: () => call<ListBody<WebhookSubscription>>('DELETE', '/webhooks'),
     webhookDeliveries: () => call<ListBody<WebhookDelivery>>('GET', '/webhooks/deliveries'),
     requests: (query: RequestLogQuery = {}) => call<ListBody<RequestLogEntry>>('GET', '/requests', undefined, { ...query }),

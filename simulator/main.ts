@@ -2,9 +2,10 @@
  * `npm run simulator`: the QuickBooks simulator on its own, on SIMULATOR_PORT (default 4010), on every
  * interface like the API (so that it also works as a container behind a published port). It registers
  * the app named by INTUIT_CLIENT_ID / INTUIT_CLIENT_SECRET / INTUIT_REDIRECT_URI when set (with the
- * API's /quickbooks/disconnect as its Disconnect URL), keeps its state in
- * .data/simulator-standalone.json across restarts (when that folder is writable), and makes sure there
- * is at least one company to connect to.
+ * API's /quickbooks/disconnect as its Disconnect URL), subscribes the API's /webhooks/quickbooks to its
+ * webhooks when INTUIT_WEBHOOK_VERIFIER_TOKEN is set (both at PUBLIC_BASE_URL: the address the simulator
+ * reaches the API at), keeps its state in DATA_DIR/simulator-standalone.json (default .data) across
+ * restarts (when that folder is writable), and makes sure there is at least one company to connect to.
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,8 +41,15 @@ const simulator = await startSimulator({
   port: config.simulatorPort,
   host: '::',
   apps,
-  dataFile: writableDataFile(join(projectRoot, '.data', 'simulator-standalone.json')),
+  dataFile: writableDataFile(join(config.dataDir ?? join(projectRoot, '.data'), 'simulator-standalone.json')),
 });
+if (config.intuit.webhookVerifierToken) {
+  const url = `${config.publicBaseUrl}/webhooks/quickbooks`;
+  // Kept across restarts in the state file: subscribe once, not once per start.
+  if (!(await simulator.control.listWebhooks()).data.some((subscription) => subscription.url === url)) {
+    await simulator.control.registerWebhook({ url, verifierToken: config.intuit.webhookVerifierToken, format: 'cloudevents' });
+  }
+}
 const { data: companies } = await simulator.control.listCompanies();
 if (companies.length === 0) companies.push(await simulator.control.getCompany((await simulator.control.createCompany({ name: 'Demo Landscaping LLC' })).realmId));
 
@@ -50,6 +58,7 @@ console.log(`  control API: ${simulator.url}/__simulator`);
 const { data: registered } = await simulator.control.listApps();
 for (const app of registered) console.log(`  app: ${app.clientId} → ${app.redirectUris.join(', ')}`);
 if (registered.length === 0) console.log('  no app registered (set INTUIT_CLIENT_ID, INTUIT_CLIENT_SECRET and INTUIT_REDIRECT_URI, or POST /__simulator/apps)');
+for (const { url } of (await simulator.control.listWebhooks()).data) console.log(`  webhooks → ${url}`);
 for (const company of companies) console.log(`  company: ${company.name} (realmId ${company.realmId})`);
 
 let stopping = false;

@@ -278,6 +278,8 @@ export interface SimulatorControl {
   listApps(): Promise<ListBody<Omit<SimulatorApp, 'clientSecret'>>>;
   /** `POST /webhooks` */
   registerWebhook(subscription: WebhookSubscriptionRequest): Promise<WebhookSubscription>;
+  /** `GET /webhooks` */
+  listWebhooks(): Promise<ListBody<WebhookSubscription>>;
   /** `DELETE /webhooks` */
   clearWebhooks(): Promise<ListBody<WebhookSubscription>>;
   /** `GET /webhooks/deliveries` (oldest first) */

@@ -4,7 +4,7 @@ import type { ActivityDeps } from '../activities/deps.js';
 import type { Database } from '../db/client.js';
 import { createAccountingApi } from '../quickbooks/accounting-api.js';
 import { createIntuitOAuth } from '../quickbooks/oauth.js';
-import { createRealmRateLimiter } from '../quickbooks/rate-limiter.js';
+import { createSharedRealmRateLimiter } from '../quickbooks/shared-rate-limiter.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { countConnectionsByStatus } from '../db/queries/connection-stats.js';
@@ -30,6 +30,7 @@ export function buildActivityDeps(config: Config, db: Database, logger: Logger, 
     logger,
     metrics,
     sealer: createTokenSealer(config.tokenEncryptionKeys),
+    ...(config.syncIntervalSetMs === undefined ? {} : { syncIntervalMs: config.syncIntervalSetMs }),
     oauth: createIntuitOAuth({
       clientId: intuit.clientId,
       clientSecret: intuit.clientSecret,
@@ -40,7 +41,8 @@ export function buildActivityDeps(config: Config, db: Database, logger: Logger, 
     }),
     api: createAccountingApi({
       baseUrl: intuit.endpoints.accountingApi,
-      limiter: createRealmRateLimiter({}),
+      // Intuit's per-company budget, kept in Postgres for every worker and API process together.
+      limiter: createSharedRealmRateLimiter({ db, logger }),
       logger,
       onResponse: metrics ? (event) => metrics.observeQuickBooksResponse(event) : undefined,
     }),

@@ -7,10 +7,14 @@ import { createLogger } from '../shared/logger.js';
 import { buildActivityDeps } from './activity-deps.js';
 import { createSyncWorker } from './create-worker.js';
 import { serveMetrics } from './metrics-server.js';
+import { prebuiltWorkflowBundle } from './workflow-bundle.js';
 import { connectWithRetry, temporalConnectionOptions } from '../shared/temporal-connection.js';
 
 const config = loadConfig('worker');
 const logger = createLogger({ level: config.logLevel, name: 'worker' });
+// Checked before connecting to anything: a stale or missing bundle is a deployment mistake, not an outage.
+const workflowBundle = config.workflowBundlePath ? prebuiltWorkflowBundle(config.workflowBundlePath, logger) : undefined;
+if (!workflowBundle) logger.info('no WORKFLOW_BUNDLE_PATH: bundling the workflow code now (seconds of CPU; production images ship a prebuilt bundle)');
 const database = await openDatabase({ url: config.databaseUrl });
 const temporalOptions = temporalConnectionOptions(config.temporal);
 const connection = await connectWithRetry(() => NativeConnection.connect(temporalOptions), { address: temporalOptions.address, logger });
@@ -23,6 +27,7 @@ try {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: buildActivityDeps(config, database.db, logger, { metricsRegistry: registry }),
+    ...(workflowBundle ? { workflowBundle } : {}),
     tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: config.workerMaxCachedWorkflows }, 'worker running');

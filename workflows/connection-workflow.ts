@@ -150,7 +150,8 @@ class ConnectionSync {
 
   private async waitForNextCycle(): Promise<void> {
     const { inbox, failures, lastError } = this.state;
-    const waitMs = failures > 0 ? Math.min(FAILURE_BACKOFF_MS[Math.min(failures, FAILURE_BACKOFF_MS.length) - 1]!, this.input.syncIntervalMs) : this.input.syncIntervalMs;
+    const intervalMs = this.state.syncIntervalMs ?? this.input.syncIntervalMs;
+    const waitMs = failures > 0 ? Math.min(FAILURE_BACKOFF_MS[Math.min(failures, FAILURE_BACKOFF_MS.length) - 1]!, intervalMs) : intervalMs;
     const next = new Date(Date.now() + waitMs).toISOString();
     this.showDetails(
       failures > 0 && lastError

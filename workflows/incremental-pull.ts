@@ -45,6 +45,8 @@ export async function pullIncremental(context: IncrementalPullContext, changedSi
   }
 
   const changes = result.value;
+  // A changed SYNC_INTERVAL reaches running connections here, at their next cycle (activities/sync-settings.ts).
+  if (changes.syncIntervalMs !== undefined && patched('sync-interval-from-config')) state.syncIntervalMs = changes.syncIntervalMs;
   if ('beyondCdcWindow' in changes) {
     // Away longer than CDC remembers: catch up with queries from the checkpoint, then reconcile deletions.
     state.checkpoint = { ...state.checkpoint, pass: newPass('catch_up', QUICKBOOKS_ENTITIES, changedSince) };

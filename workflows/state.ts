@@ -33,6 +33,11 @@ export interface CarriedState extends Omit<ConnectionStatusView, 'phase'> {
   failures: number;
   tokenTimes: TokenTimes | null;
   openRun: OpenSyncRun | null;
+  /**
+   * The interval the fleet's configuration (the workers' SYNC_INTERVAL) last gave, which replaces the
+   * input's from then on; absent until a worker with SYNC_INTERVAL set has run an incremental pull.
+   */
+  syncIntervalMs?: number;
   /** Notification episodes already announced (reminders, refresh-token expiry), so a new run does not repeat them. */
   announced: string[];
   /** Signals received but not yet acted on. */

@@ -27,7 +27,7 @@ const DISCONNECT_SIGNAL_WAIT_MS = 1_500;
 
 export function intuitAppUrlRoutes(services: AppServices) {
   const router = createRouter();
-  const limit = rateLimitPerClient({ limit: services.config.rateLimits.intuitAppUrls, trustedProxyHops: services.config.trustedProxyHops, clock: services.clock });
+  const limit = rateLimitPerClient({ db: services.db, group: 'intuit-app-urls', limit: services.config.rateLimits.intuitAppUrls, trustedProxyHops: services.config.trustedProxyHops, clock: services.clock });
   const dashboard = (result: string) => {
     const target = new URL(services.config.dashboardPath, `${services.config.publicBaseUrl}/`);
     target.searchParams.set('result', result);

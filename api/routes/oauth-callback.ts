@@ -26,7 +26,7 @@ const CallbackResult = z
 
 export function oauthCallbackRoutes(services: AppServices) {
   const router = createRouter();
-  const limit = rateLimitPerClient({ limit: services.config.rateLimits.oauthCallback, trustedProxyHops: services.config.trustedProxyHops, clock: services.clock });
+  const limit = rateLimitPerClient({ db: services.db, group: 'oauth-callback', limit: services.config.rateLimits.oauthCallback, trustedProxyHops: services.config.trustedProxyHops, clock: services.clock });
 
   router.openapi(
     createRoute({

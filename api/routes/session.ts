@@ -29,7 +29,7 @@ const LoginQuery = z.object({
 
 export function sessionRoutes(services: AppServices) {
   const router = createRouter();
-  const limit = rateLimitPerClient({ limit: services.config.rateLimits.session, trustedProxyHops: services.config.trustedProxyHops, clock: services.clock });
+  const limit = rateLimitPerClient({ db: services.db, group: 'session', limit: services.config.rateLimits.session, trustedProxyHops: services.config.trustedProxyHops, clock: services.clock });
 
   router.openapi(
     createRoute({

@@ -37,7 +37,7 @@ const route = createRoute({
 
 export function webhookRoutes(services: AppServices) {
   const router = createRouter();
-  const limit = rateLimitPerClient({ limit: services.config.rateLimits.webhooks, trustedProxyHops: services.config.trustedProxyHops, clock: services.clock });
+  const limit = rateLimitPerClient({ db: services.db, group: 'webhooks', limit: services.config.rateLimits.webhooks, trustedProxyHops: services.config.trustedProxyHops, clock: services.clock });
   // Documented from the schemas above, but handled by hand: zod must not see the body before the signature is checked.
   router.openAPIRegistry.registerPath(route);
 

@@ -3,7 +3,7 @@
  * stack of its own), prints one `name=value` line per figure as it is measured, then every figure next
  * to its target and whether it is met, the notes on method, and writes all of it as JSON to
  * `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`. `--only` takes benchmark
- * names (backfill, throttled, resume, idle, failing, parked, fleet, parked_fleet) or figure names.
+ * names (backfill, throttled, throttled_fleet, resume, idle, failing, parked, fleet, parked_fleet) or figure names.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,6 +22,7 @@ import { RESULTS_DIR, takeProfileSummaries } from './profiles.js';
 import { resumeBenchmark } from './resume.js';
 import { simulatorSpeedBenchmark } from './simulator-speed.js';
 import { throttledBenchmark } from './throttled.js';
+import { throttledFleetBenchmark } from './throttled-fleet.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -37,6 +38,11 @@ interface Benchmark {
 export const BENCHMARKS: Benchmark[] = [
   { name: 'backfill', figures: ['backfill_records_per_s', 'storage_ceiling_records_per_s', 'backfill_vs_ceiling', 'backfill_vs_bound', 'backfill_vs_limit', 'worker_cpu_us_per_record', 'postgres_cpu_us_per_record', 'worker_rss_peak_mib', 'pglite_storage_records_per_s', 'pglite_node_path_records_per_s', 'pglite_vs_node_path'], run: backfillBenchmark },
   { name: 'throttled', figures: ['throttled_backfill_ratio'], run: throttledBenchmark },
+  {
+    name: 'throttled_fleet',
+    figures: ['throttled_fleet_client_ratio', 'throttled_fleet_client_429s', 'throttled_fleet_backfill_ratio', 'throttled_fleet_backfill_429s'],
+    run: throttledFleetBenchmark,
+  },
   { name: 'resume', figures: ['resume_latency_ms_p50', 'resume_latency_ms_p99', 'signal_roundtrip_ms_p50', 'resume_from_signal_ms_p50', 'resume_from_signal_ms_p99'], run: resumeBenchmark },
   { name: 'idle', figures: ['idle_cycle_history_events', 'idle_cycle_qbo_requests'], run: idleBenchmark },
   { name: 'failing', figures: ['failing_cycle_query_ms_p50', 'failing_cycle_query_ms_max'], run: failingBenchmark },

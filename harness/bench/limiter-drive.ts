@@ -3,16 +3,25 @@
  * product's code, with the requestsPerMinute under test) fetching 1,000-record pages of one company as
  * fast as they let it, `concurrency` at a time, for `durationMs`. No storage, so the only limit left is
  * the limiter (and QuickBooks' answer to it). Reads its job as JSON on stdin, prints its tally as JSON.
+ * With `databaseUrl` it uses the fleet-wide limiter in that Postgres (as a worker process does), so
+ * several of these processes share one realm's budget; without it, the in-memory limiter at
+ * `requestsPerMinute`.
  */
+import { openDatabase } from '../../db/client.js';
 import { createAccountingApi } from '../../quickbooks/accounting-api.js';
 import { ThrottledError } from '../../quickbooks/errors.js';
 import { createRealmRateLimiter } from '../../quickbooks/rate-limiter.js';
+import { createSharedRealmRateLimiter } from '../../quickbooks/shared-rate-limiter.js';
 
 export interface LimiterDriveJob {
   simulatorUrl: string;
   realmId: string;
   accessToken: string;
   requestsPerMinute: number;
+  /** The fleet-wide limiter in this database instead of the in-memory one. */
+  databaseUrl?: string;
+  /** Start only at this wall-clock time (ms), so that several drives begin together. */
+  startAt?: number;
   concurrency: number;
   durationMs: number;
   statements: string[];
@@ -26,7 +35,10 @@ export interface LimiterDriveTally {
 }
 
 async function drive(job: LimiterDriveJob): Promise<LimiterDriveTally> {
-  const api = createAccountingApi({ baseUrl: job.simulatorUrl, limiter: createRealmRateLimiter({ requestsPerMinute: job.requestsPerMinute }), requestTimeoutMs: 60_000 });
+  const database = job.databaseUrl ? await openDatabase({ url: job.databaseUrl, maxConnections: 2 }) : undefined;
+  const limiter = database ? createSharedRealmRateLimiter({ db: database.db }) : createRealmRateLimiter({ requestsPerMinute: job.requestsPerMinute });
+  const api = createAccountingApi({ baseUrl: job.simulatorUrl, limiter, requestTimeoutMs: 60_000 });
+  if (job.startAt !== undefined) await new Promise((resolve) => setTimeout(resolve, Math.max(0, job.startAt! - Date.now())));
   const tally: LimiterDriveTally = { requests: 0, records: 0, throttled: 0, failed: 0 };
   const deadline = Date.now() + job.durationMs;
   let next = 0;
@@ -44,6 +56,7 @@ async function drive(job: LimiterDriveJob): Promise<LimiterDriveTally> {
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, lane));
+  await database?.close();
   return tally;
 }
 

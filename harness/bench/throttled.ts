@@ -107,7 +107,7 @@ export async function throttledBenchmark(context: BenchContext): Promise<Benchma
 }
 
 /** The most requests QuickBooks accepted (status not 429) in any 60-second window. */
-function busiestMinute(requests: readonly RequestLogEntry[]): number {
+export function busiestMinute(requests: readonly RequestLogEntry[]): number {
   const times = requests.filter((request) => request.status !== 429).map((request) => Date.parse(request.at)).sort((a, b) => a - b);
   let best = 0;
   for (let start = 0, end = 0; end < times.length; end++) {
@@ -130,15 +130,7 @@ async function driveLimiter(stack: BenchStack, requestsPerMinute: number, minute
   const job: LimiterDriveJob = { simulatorUrl: stack.simulator.url, realmId, accessToken: tokens.accessToken, requestsPerMinute, concurrency: 10, durationMs, statements };
   context.log(`throttled: driving the limiter at ${requestsPerMinute}/min for ${minutes} min`);
   const startedAt = Date.now();
-  const tally = await new Promise<LimiterDriveTally>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/bench/limiter-drive.ts'], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    let errors = '';
-    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (errors += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as LimiterDriveTally) : reject(new Error(`limiter drive exited ${code}: ${errors}`))));
-    child.stdin.end(JSON.stringify(job));
-  });
+  const tally = await spawnLimiterDrive(job);
   const requests = (await stack.simulator.control.requests({ realmId, kind: 'api', since: new Date(startedAt).toISOString() })).data;
   const accepted = requests.filter((request) => request.status === 200).map((request) => Date.parse(request.at));
   const first = accepted[0] ?? startedAt;
@@ -149,4 +141,17 @@ async function driveLimiter(stack: BenchStack, requestsPerMinute: number, minute
     ratio: (inWindow * PAGE) / (minutes * 60) / BOUND_RECORDS_PER_S,
     throttled: requests.filter((request) => request.status === 429).length,
   };
+}
+
+/** Runs harness/bench/limiter-drive.ts in a process of its own and returns its tally. */
+export function spawnLimiterDrive(job: LimiterDriveJob): Promise<LimiterDriveTally> {
+  return new Promise<LimiterDriveTally>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/bench/limiter-drive.ts'], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (errors += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as LimiterDriveTally) : reject(new Error(`limiter drive exited ${code}: ${errors}`))));
+    child.stdin.end(JSON.stringify(job));
+  });
 }

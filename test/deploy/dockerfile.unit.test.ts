@@ -61,6 +61,18 @@ describe('Dockerfile', () => {
     expect(stages.at(-1)!.lines.some((line) => /^COPY --from=\S+ \/app\/node_modules/.test(line))).toBe(true);
   });
 
+  it('builds the workflow bundle in the image and points the workers at it, so a worker polls within seconds of starting', () => {
+    const runtime = stages.at(-1)!.lines;
+    const build = runtime.findIndex((line) => /^RUN\s.*cli\/build-workflows\.ts\s+(\S+)/.test(line));
+    expect(build, 'a RUN of cli/build-workflows.ts in the runtime stage').toBeGreaterThanOrEqual(0);
+    const bundlePath = /cli\/build-workflows\.ts\s+(\S+)/.exec(runtime[build]!)![1]!;
+    // After the sources are copied (the bundle is built from them), before dropping root (the sources are root's).
+    expect(runtime.findIndex((line) => /^COPY \. /.test(line))).toBeLessThan(build);
+    expect(runtime.findIndex((line) => line.startsWith('USER '))).toBeGreaterThan(build);
+    expect(runtime.some((line) => new RegExp(`^ENV\\s+WORKFLOW_BUNDLE_PATH=${bundlePath.replace(/[.]/g, '\\.')}$`).test(line)), `ENV WORKFLOW_BUNDLE_PATH=${bundlePath}`).toBe(true);
+    expect(packageJson.scripts['build:workflows']).toBe('tsx cli/build-workflows.ts');
+  });
+
   const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
     .split('\n')
     .map((line) => line.trim())
@@ -93,7 +105,8 @@ describe('what the image runs', () => {
   const entries = [
     ...Object.values(IMAGE_SERVICES).map((script) => packageJson.scripts[script]!.split(/\s+/)[1]!),
     asList(service('worker').healthcheck?.test).find((part) => part.endsWith('.ts'))!,
-    'workflows/index.ts', // bundled by the worker at start-up
+    'workflows/index.ts', // bundled in the image (cli/build-workflows.ts), or by the worker at start-up
+    'cli/build-workflows.ts',
   ];
 
   function resolveLocal(from: string, specifier: string): string | undefined {

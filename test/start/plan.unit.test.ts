@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { effectiveConfig, planStart } from '../../local/plan.js';
 import { loadOrCreateSecrets } from '../../local/secrets.js';
-import { workflowSourceKey } from '../../local/workflow-bundle.js';
+import { workflowSourceKey } from '../../worker/workflow-bundle.js';
 import { ConfigError, loadConfig } from '../../shared/config.js';
 
 const DATA = '/data/here';
