@@ -1,5 +1,8 @@
 /**
  * Reduces a QuickBooks object to the columns a sales-tax product queries, next to its exact raw JSON.
+ * The sync itself stores pages in Postgres (`store_record_page`, db/queries/record-pages.ts), which
+ * applies these same rules in SQL; this is their reference in TypeScript, held equal to the SQL by
+ * test/db/store-record-page.test.ts, and what tools that write single records use.
  *
  * Versions: the storage layer keeps, per (entity, qboId), the newest version ordered by
  * (lastUpdatedTime, deleted, syncToken). A deleted stub from CDC carries no SyncToken, so its

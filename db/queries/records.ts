@@ -17,7 +17,8 @@ const t = quickbooksRecords;
 /**
  * Idempotent, order-independent upsert of a page of versions: a version replaces the stored one only when
  * it is newer by (LastUpdatedTime, deleted, SyncToken). A deleted stub becomes a tombstone that keeps the
- * last full version's columns; a void is an ordinary newer version.
+ * last full version's columns; a void is an ordinary newer version. The sync's pages take the same rule
+ * in SQL (`store_record_page`, record-pages.ts).
  */
 export async function upsertRecordVersions(db: Executor, connectionId: string, versions: readonly RecordVersion[]): Promise<UpsertOutcome> {
   const newest = new Map<string, RecordVersion>();

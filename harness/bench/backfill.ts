@@ -38,7 +38,9 @@ export async function backfillBenchmark(context: BenchContext): Promise<Benchmar
   const stack = await startBenchStack({ name: 'backfill', simulatorConfig: { throttle: false }, syncIntervalMs: 15 * 60_000 });
   const notes: string[] = [];
   try {
-    const worker = await stack.startWorker({ label: 'worker', nodeFlags: profileFlags(context, 'backfill-worker') });
+    const heapFlags = context.options.workerHeapMb ? [`--max-old-space-size=${context.options.workerHeapMb}`] : [];
+    const worker = await stack.startWorker({ label: 'worker', nodeFlags: [...heapFlags, ...profileFlags(context, 'backfill-worker')] });
+    if (heapFlags.length > 0) notes.push(`worker run with ${heapFlags.join(' ')} (--worker-heap-mb).`);
     const merchant = await stack.createApiMerchant();
     const company = companyOf(total, 100);
     const generated = Date.now();

@@ -67,7 +67,7 @@ const USAGE = `usage: npm run bench -- [--only NAME[,NAME…]] [--quick] [--prof
   --quick     small sizes (minutes, not an hour); the figures are then indicative only
   --profile   write V8 CPU profiles of the worker processes to bench-results/profiles
   --worker-max-cached N  fleet and parked_fleet run the worker with maxCachedWorkflows N (WORKER_MAX_CACHED_WORKFLOWS; default 300)
-  --worker-heap-mb N     fleet and parked_fleet run the worker with --max-old-space-size=N`;
+  --worker-heap-mb N     fleet, parked_fleet and backfill run the worker with --max-old-space-size=N`;
 
 export async function runBenchCli(argv: string[], io: CliIo): Promise<number> {
   let values;
