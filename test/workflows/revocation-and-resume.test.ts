@@ -51,7 +51,8 @@ describe('when QuickBooks revokes the authorization', () => {
     const attributes = (await connection.handle.describe()).typedSearchAttributes;
     expect(attributes.get(needsReauthorizationSinceKey)?.toISOString()).toBe(parked.waitingSince);
     expect(attributes.get(realmIdKey)).toBe(connection.realmId);
-    expect(await needsReauthorizationNotices(connection)).toHaveLength(1);
+    // The status query says parked as soon as the workflow decides it; the notice's row follows in an activity.
+    await expect.poll(async () => (await needsReauthorizationNotices(connection)).length, { timeout: 20_000 }).toBe(1);
 
     // Parked: the merchant's books keep changing, and nobody asks QuickBooks anything.
     const quietFrom = new Date().toISOString();
@@ -156,12 +157,13 @@ describe('when QuickBooks revokes the authorization', () => {
     await connection.handle.signal(syncNowSignal, { reason: 'test' });
     const parked = await fixture.waitFor(connection, (view) => view.status === 'needs_reauthorization');
     expect(parked.lastError).toMatchObject({ type: 'AccessForbiddenError' });
-    expect(await needsReauthorizationNotices(connection)).toHaveLength(1);
+    // The status query says parked as soon as the workflow decides it; the notice's row follows in an activity.
+    await expect.poll(async () => (await needsReauthorizationNotices(connection)).length, { timeout: 20_000 }).toBe(1);
     expect((await connectionRow(fixture, connection))!.statusReason).toMatch(/refused access to this company/);
 
     await fixture.simulator.control.clearFaults();
     await fixture.reauthorize(connection);
     await fixture.waitFor(connection, (view) => view.status === 'active' && view.lastError === null);
-    expect((await needsReauthorizationNotices(connection))[0]!.resolvedAt).not.toBeNull();
+    await expect.poll(async () => (await needsReauthorizationNotices(connection))[0]!.resolvedAt, { timeout: 20_000 }).not.toBeNull();
   });
 });
