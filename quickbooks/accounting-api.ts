@@ -56,6 +56,8 @@ export interface AccountingApi {
    * grant reaches.
    */
   companyInfo(params: Authorized): Promise<QuickBooksObject>;
+  /** The company's Preferences (`GET /v3/company/{realmId}/preferences`): its home currency is `CurrencyPrefs.HomeCurrency.value`. */
+  preferences(params: Authorized): Promise<QuickBooksObject>;
 }
 
 type UnknownRecord = Record<string, unknown>;
@@ -198,5 +200,13 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
     return object;
   }
 
-  return { query, count, cdc, read, companyInfo };
+  async function preferences(params: Authorized): Promise<QuickBooksObject> {
+    const context = contextFor('preferences', params);
+    const result = await exchange({ context, accessToken: params.accessToken, path: 'preferences', signal: params.signal });
+    const object = result.body.Preferences;
+    if (!isRecord(object)) throw unexpectedShape(context, result, 'a Preferences object');
+    return object;
+  }
+
+  return { query, count, cdc, read, companyInfo, preferences };
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordConnectionRealm, setConnectionStatus, updateSyncProgress } from '../../db/queries/connections.js';
+import { recordCompanyProfile, recordConnectionRealm, setConnectionStatus, updateSyncProgress } from '../../db/queries/connections.js';
 import { createNotificationOnce } from '../../db/queries/notifications.js';
 import { createApiHarness, PUBLIC_BASE_URL, type ApiHarness } from '../api/support/harness.js';
 
@@ -209,5 +209,24 @@ describe('dashboard pages and actions', () => {
     expect(script.headers.get('content-type')).toContain('text/javascript');
     expect(await script.text()).toContain('replaceState');
     expect(html).not.toMatch(/<script>/);
+  });
+
+  it('names the company as QuickBooks does, and shows a first backfill as a progress bar with the time left', async () => {
+    const { cookie } = await signIn();
+    const id = await connect(cookie);
+    await recordConnectionRealm(h.database.db, { connectionId: id, realmId: '9341452000000001' });
+    await recordCompanyProfile(h.database.db, id, { profile: { name: 'Demo Landscaping LLC', country: 'US', homeCurrency: 'USD' }, backfillEstimatedTotal: 400 });
+    await setConnectionStatus(h.database.db, id, { status: 'active', phase: 'backfilling' });
+    let { html } = await page(cookie);
+    expect(html).toContain('<span data-testid="company-name">Demo Landscaping LLC</span>');
+    expect(html).toContain('aria-label="Actions for QuickBooks Demo Landscaping LLC"');
+    expect(html).toMatch(/<progress value="0" max="400"/);
+    expect(html).toContain('0 of about 400 records copied (0%), estimating the time left…');
+    expect(html).toContain('<meta http-equiv="refresh" content="5; url=/"/>');
+
+    await updateSyncProgress(h.database.db, id, { phase: 'idle', lastSyncedAt: new Date() });
+    html = (await page(cookie)).html;
+    expect(html).not.toContain('data-testid="backfill-progress"');
+    expect(html).not.toContain('http-equiv="refresh"');
   });
 });
