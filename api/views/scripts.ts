@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 const DASHBOARD_JS = `(function () {
   var url = new URL(window.location.href);
   var changed = false;
-  ['result', 'error', 'connection'].forEach(function (name) {
+  ['result', 'error'].forEach(function (name) {
     if (url.searchParams.has(name)) { url.searchParams.delete(name); changed = true; }
   });
   if (changed && window.history && window.history.replaceState) {
