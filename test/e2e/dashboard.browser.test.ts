@@ -137,6 +137,14 @@ describe('the dashboard in a real browser', () => {
     await expectCardCountsToEqual(connectionId, first.snapshot);
     expect(await card(connectionId).getByTestId('last-sync').textContent()).not.toBe('Not yet');
     await screenshot('05-synced');
+    // The card names the company as QuickBooks does; notices will be emailed to the merchant's address.
+    expect(await card(connectionId).getByTestId('company-name').textContent()).toBe(COMPANY.name);
+    const contact = await fetch(`${product.urls.dashboard}v1/merchant`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${product.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@e2e.example' }),
+    });
+    expect(contact.status).toBe(200);
 
     // The merchant disconnects our app inside QuickBooks ("My Apps" → Disconnect); Intuit then sends their
     // browser to our Disconnect URL, which says what happened and what to do. The connection parks.
@@ -150,6 +158,20 @@ describe('the dashboard in a real browser', () => {
     await waitForBadge(connectionId, 'Needs attention');
     expect(await card(connectionId).getByTestId('notice').first().textContent()).toContain('Needs attention');
     await screenshot('06b-needs-attention');
+
+    // The notice was also emailed (caught by npm start's mail sink); its one button leads straight into
+    // Re-authorize for this connection.
+    const subject = `Action needed: reconnect QuickBooks for ${COMPANY.name}`;
+    const caught = async () => ((await (await fetch(`${product.urls.mail!}mails.json`)).json()) as { data: { subject: string; text: string }[] }).data;
+    await expect.poll(async () => (await caught()).filter((mail) => mail.subject === subject).length, { timeout: 30_000, interval: 500 }).toBe(1);
+    const link = `${product.urls.dashboard}quickbooks/reconnect?connection=${connectionId}`;
+    expect((await caught()).find((mail) => mail.subject === subject)!.text).toContain(link);
+    await page.goto(product.urls.mail!);
+    await screenshot('06c-mail-caught');
+    await page.getByRole('link', { name: link }).first().click();
+    await page.waitForURL(/\/connect\/oauth2/);
+    await screenshot('06d-email-link-consent');
+    await page.goto(product.urls.dashboard);
 
     // The books change while the connection is parked.
     await simulator.applyChanges(realmId, { create: { Invoice: 3, Customer: 1 }, update: { Invoice: 2, Item: 1 }, delete: { Invoice: 1 }, void: { SalesReceipt: 1 } });
