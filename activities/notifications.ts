@@ -1,8 +1,19 @@
-/** Notices for the merchant: written once per episode, and POSTed to the merchant's webhook URL when one is set. */
+/**
+ * Notices for the merchant: written once per episode (with their email in the outbox), POSTed to the
+ * merchant's webhook URL when one is set, and emailed to the merchant's address unless they turned
+ * notice emails off.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { getConnection } from '../db/queries/connections.js';
 import { getMerchant } from '../db/queries/merchants.js';
-import { createNotificationOnce, getNotification, recordWebhookAttempt } from '../db/queries/notifications.js';
+import { createNotificationOnce, getNotification, getNotificationEmail, recordEmailAttempt, recordWebhookAttempt } from '../db/queries/notifications.js';
+import { NOTICE_EMAIL_REJECTED } from '../shared/failure-types.js';
 import type { NotifyMerchantInput } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
+import { permanentSmtpFailure } from './email/mailer.js';
+import { renderNoticeEmail } from './email/notice-email.js';
+
+export type NoticeEmailOutcome = 'sent' | 'already_sent' | 'skipped' | 'failed';
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
@@ -53,5 +64,54 @@ export function createNotificationActivities(deps: ActivityDeps) {
     }
   }
 
-  return { notifyMerchant, deliverNotificationWebhook };
+  /**
+   * Emails a notice from the outbox, once: a notice whose email is no longer pending is a no-op, and
+   * every attempt carries the same Message-ID. A 4xx, a refused connection or a timeout throws, so
+   * Temporal retries with backoff (each attempt visible in its UI); a 5xx is permanent: recorded on the
+   * notice's email, and thrown as non-retryable.
+   */
+  async function deliverNoticeEmail(input: { notificationId: string }): Promise<NoticeEmailOutcome> {
+    const [outbox, notification] = await Promise.all([getNotificationEmail(db, input.notificationId), getNotification(db, input.notificationId)]);
+    if (!outbox || !notification) return 'skipped';
+    if (outbox.status === 'sent') return 'already_sent';
+    if (outbox.status !== 'pending') return outbox.status;
+    const [merchant, connection] = await Promise.all([getMerchant(db, notification.merchantId), getConnection(db, notification.connectionId)]);
+    const skip = !deps.email ? 'no SMTP server is configured' : !merchant?.email ? 'the merchant has no email address' : !merchant.notificationEmails ? 'the merchant turned notice emails off' : null;
+    if (skip || !deps.email || !merchant?.email) {
+      await recordEmailAttempt(db, { notificationId: notification.id, status: 'skipped', error: skip, attempted: false });
+      return 'skipped';
+    }
+    const rendered = renderNoticeEmail({
+      kind: notification.kind,
+      message: notification.message,
+      connectionId: notification.connectionId,
+      companyName: connection?.companyName ?? null,
+      realmId: connection?.realmId ?? null,
+      merchantName: merchant.name,
+      publicBaseUrl: deps.email.publicBaseUrl,
+    });
+    const domain = new URL(deps.email.publicBaseUrl).hostname;
+    try {
+      await deps.email.mailer.send({
+        to: merchant.email,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId: `<${outbox.idempotencyKey}@${domain}>`,
+        headers: { 'X-Idempotency-Key': outbox.idempotencyKey, 'X-QuickBooks-Sync-Connection': notification.connectionId },
+      });
+    } catch (error) {
+      const permanent = permanentSmtpFailure(error);
+      const message = error instanceof Error ? error.message : String(error);
+      await recordEmailAttempt(db, { notificationId: notification.id, status: permanent ? 'failed' : 'pending', recipient: merchant.email, error: message, attempted: true });
+      logger.warn({ notificationId: notification.id, merchantId: merchant.id, permanent: Boolean(permanent) }, permanent ? 'the SMTP server refused the notice email for good' : 'notice email not sent; Temporal will retry');
+      if (permanent) throw ApplicationFailure.create({ type: NOTICE_EMAIL_REJECTED, message: `SMTP ${permanent.code}: ${permanent.response}`, nonRetryable: true });
+      throw error;
+    }
+    await recordEmailAttempt(db, { notificationId: notification.id, status: 'sent', recipient: merchant.email, attempted: true });
+    logger.info({ notificationId: notification.id, merchantId: merchant.id, kind: notification.kind }, 'notice emailed');
+    return 'sent';
+  }
+
+  return { notifyMerchant, deliverNotificationWebhook, deliverNoticeEmail };
 }

@@ -23,7 +23,7 @@ export function createSyncBookkeeping(deps: ActivityDeps) {
       const result = await db.transaction(async (tx) => {
         await markConnectionNeedsReauthorization(tx, { connectionId: input.connectionId, reason: input.reason, since: new Date(input.since), error: input.error });
         const connection = await getConnection(tx, input.connectionId);
-        const company = connection?.realmId ? `QuickBooks company ${connection.realmId}` : 'QuickBooks';
+        const company = connection?.companyName ? `QuickBooks (${connection.companyName})` : connection?.realmId ? `QuickBooks company ${connection.realmId}` : 'QuickBooks';
         return createNotificationOnce(tx, {
           merchantId: input.merchantId,
           connectionId: input.connectionId,

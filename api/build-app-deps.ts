@@ -5,6 +5,7 @@
 import { Client, type Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { Database } from '../db/client.js';
+import { createAccountingApi } from '../quickbooks/accounting-api.js';
 import { createIntuitOAuth } from '../quickbooks/oauth.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
@@ -25,6 +26,7 @@ export function buildAppDeps(params: { config: Config; db: Database; temporalCon
       endpoints: config.intuit.endpoints,
       logger,
     }),
+    realmProof: createAccountingApi({ baseUrl: config.intuit.endpoints.accountingApi, logger }),
     config: {
       publicBaseUrl: config.publicBaseUrl,
       adminApiKey: config.adminApiKey!,

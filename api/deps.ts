@@ -17,8 +17,12 @@ import type { IntuitOAuth } from '../quickbooks/oauth.js';
  */
 export type AuthorizationClient = Pick<IntuitOAuth, 'authorizeUrl' | 'exchangeCode' | 'revoke'>;
 
-/** The Accounting API read that proves which company a grant reaches (api/oauth/prove-realm.ts). */
-export type RealmProof = Pick<AccountingApi, 'companyInfo'>;
+/**
+ * The Accounting API reads an OAuth callback makes with the tokens it just obtained: CompanyInfo (which
+ * proves which company a grant reaches, api/oauth/prove-realm.ts, and names it), Preferences (its home
+ * currency) and, on a first connect, count queries that size the first backfill (api/oauth/company-profile.ts).
+ */
+export type RealmProof = Pick<AccountingApi, 'companyInfo' | 'preferences' | 'count'>;
 
 /** Per-client-IP limits of the public (unauthenticated) endpoints, per minute. */
 export interface PublicRateLimits {
@@ -48,9 +52,10 @@ export interface AppDeps {
   sealer: TokenSealer;
   oauth: AuthorizationClient;
   /**
-   * Proves, on a first connect, that the new tokens reach the company the callback names. Without it a
-   * first connect records the callback's realm unproven (see api/README.md: to be wired by default once
-   * the QuickBooks simulator serves CompanyInfo).
+   * Reads the company with a callback's new tokens: proves, on a first connect, that they reach the
+   * company the callback names, and learns its name, country, home currency and size. `npm run api`
+   * and `npm start` always wire it; without it (some tests) a first connect records the callback's
+   * realm unproven and the company stays unnamed.
    */
   realmProof?: RealmProof;
   config: AppConfig;

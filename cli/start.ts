@@ -23,6 +23,8 @@ import { externalSimulator, prepareSimulator, startEmbeddedSimulator, type Local
 import { startEmbeddedTemporal } from '../local/temporal.js';
 import { installTemporalRuntime } from '../local/temporal-runtime.js';
 import { startWorker } from '../local/worker.js';
+import { startMailSink } from '../local/mail-sink.js';
+import { startMailSinkPage } from '../local/mail-sink-page.js';
 import { loadWorkflowBundle } from '../local/workflow-bundle.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
 
@@ -84,6 +86,10 @@ function neededPorts(plan: StartPlan): NeededPort[] {
     ports.push({ port: plan.temporal.port, variable: 'TEMPORAL_DEV_SERVER_PORT', what: 'the Temporal dev server' });
     ports.push({ port: plan.temporal.uiPort, variable: 'TEMPORAL_DEV_SERVER_UI_PORT', what: 'the Temporal Web UI' });
   }
+  if (!config.email.smtpUrl) {
+    ports.push({ port: config.mailSinkPort, variable: 'MAIL_SINK_PORT', what: 'the local mail sink (SMTP)' });
+    if (config.mailSinkPort !== 0) ports.push({ port: config.mailSinkPort + 1, variable: 'MAIL_SINK_PORT', what: 'the page of the local mail sink (MAIL_SINK_PORT + 1)' });
+  }
   return ports;
 }
 
@@ -123,7 +129,13 @@ async function main(): Promise<void> {
   ] as const);
   continueStarting();
 
-  const effective = effectiveConfig(config, secrets, { temporalAddress: temporal.address, simulatorUrl: simulator?.url });
+  // No SMTP server configured: notice emails go to a sink in this process, shown on a page of their own.
+  const mail = config.email.smtpUrl ? undefined : await startMailSink({ port: config.mailSinkPort });
+  if (mail) shutdown.add('mail sink', STOP_ORDER.simulator, () => mail.close());
+  const mailPage = mail ? await startMailSinkPage({ sink: mail, port: config.mailSinkPort === 0 ? 0 : config.mailSinkPort + 1 }) : undefined;
+  if (mailPage) shutdown.add('mail sink page', STOP_ORDER.simulator, () => mailPage.stop());
+  const resolved = effectiveConfig(config, secrets, { temporalAddress: temporal.address, simulatorUrl: simulator?.url });
+  const effective = mail ? { ...resolved, email: { ...resolved.email, smtpUrl: mail.url } } : resolved;
   const localApi = `http://127.0.0.1:${config.port}`;
   const setup = simulator
     ? await prepareSimulator(
@@ -163,7 +175,7 @@ async function main(): Promise<void> {
   shutdown.add('api server', STOP_ORDER.api, () => api.stop());
   shutdown.add('api temporal client', STOP_ORDER.temporalClients, () => api.closeTemporal());
 
-  const urls = startUrls(effective.publicBaseUrl, temporal, simulator?.url);
+  const urls = { ...startUrls(effective.publicBaseUrl, temporal, simulator?.url), mail: mailPage?.url };
   // Operator commands (ops, replay) started without DATABASE_URL / TEMPORAL_ADDRESS find this stack here.
   const stackFile = writeRunningStack(dataDir, {
     pid: process.pid,

@@ -11,6 +11,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { createMailer } from '../activities/email/mailer.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { createConnectionWorkflows, type ConnectionWorkflows, type WorkflowOptions } from '../connections/workflow-client.js';
 import { openDatabase, type Database } from '../db/client.js';
@@ -53,6 +54,8 @@ export interface StackOptions {
   workDir?: string;
   keepWorkDir?: boolean;
   logger?: Logger;
+  /** Notice emails: the activities (in process, and of spawned workers) send them through this SMTP server, linking to `publicBaseUrl`. */
+  email?: { smtpUrl: string; publicBaseUrl: string };
 }
 
 export interface Stack {
@@ -133,7 +136,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       oauth,
       api: createAccountingApi({ baseUrl: endpoints.accountingApi, limiter: createSharedRealmRateLimiter({ db: database.db, logger }), logger, requestTimeoutMs: 10_000, ...options.inProcessWorker?.api }),
       logger,
+      ...(options.email ? { email: { mailer: createMailer({ smtpUrl: options.email.smtpUrl, from: 'QuickBooks sync <notices@localhost>', timeoutMs: 5_000 }), publicBaseUrl: options.email.publicBaseUrl } } : {}),
     };
+    if (activityDeps.email) {
+      const { mailer } = activityDeps.email;
+      cleanups.push(async () => mailer.close());
+    }
     const worker = options.inProcessWorker ? await startInProcessWorker(temporal, taskQueue, activityDeps, options.inProcessWorker.workflowBundle, cleanups) : undefined;
 
     const workerEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
@@ -149,6 +157,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Several workers on one host: each takes a free port for its /metrics.
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
+      ...(options.email ? { SMTP_URL: options.email.smtpUrl, PUBLIC_BASE_URL: options.email.publicBaseUrl } : {}),
       ...extra,
     });
     const apiEnv = (port: number, extra: Record<string, string> = {}): Record<string, string> => {

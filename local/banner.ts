@@ -12,6 +12,8 @@ export interface StartUrls {
   temporalUi: string | undefined;
   temporal: string;
   simulator: string | undefined;
+  /** The page of the local mail sink's caught mails (undefined: SMTP_URL sends them for real). */
+  mail?: string | undefined;
 }
 
 export interface BannerFacts {
@@ -50,6 +52,7 @@ export function formatBanner(facts: BannerFacts): string {
     ['Temporal', `${urls.temporal}   (gRPC: TEMPORAL_ADDRESS for ops and replay, --address for the temporal CLI)`],
     ['Simulator', urls.simulator ? `${urls.simulator}/__simulator   (QuickBooks, offline)` : 'none (the real Intuit)'],
     ...facts.companies.map((company): [string, string] => ['  company', `${company.name} (realmId ${company.realmId})`]),
+    ['Mail', urls.mail ? `${urls.mail}   (notice emails, caught by a local mail sink; set SMTP_URL to send them)` : 'sent through SMTP_URL'],
     [
       'Database',
       database.kind === 'pglite'

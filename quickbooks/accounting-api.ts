@@ -62,6 +62,8 @@ export interface AccountingApi {
    * grant reaches.
    */
   companyInfo(params: Authorized): Promise<QuickBooksObject>;
+  /** The company's Preferences (`GET /v3/company/{realmId}/preferences`): its home currency is `CurrencyPrefs.HomeCurrency.value`. */
+  preferences(params: Authorized): Promise<QuickBooksObject>;
 }
 
 type UnknownRecord = Record<string, unknown>;
@@ -239,5 +241,13 @@ export function createAccountingApi(options: AccountingApiOptions): AccountingAp
     return stats.queued === 0 && stats.pausedUntil === null;
   }
 
-  return { query, queryText, hasSpareBudget, count, cdc, cdcText, read, companyInfo };
+  async function preferences(params: Authorized): Promise<QuickBooksObject> {
+    const context = contextFor('preferences', params);
+    const result = await exchange({ context, accessToken: params.accessToken, path: 'preferences', signal: params.signal });
+    const object = result.body.Preferences;
+    if (!isRecord(object)) throw unexpectedShape(context, result, 'a Preferences object');
+    return object;
+  }
+
+  return { query, queryText, hasSpareBudget, count, cdc, cdcText, read, companyInfo, preferences };
 }

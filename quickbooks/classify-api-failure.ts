@@ -13,7 +13,7 @@ import {
 import { describeFault, faultCode, parseFault } from './faults.js';
 import { redactSecrets } from './redact.js';
 
-export type AccountingOperation = 'query' | 'cdc' | 'read' | 'companyinfo';
+export type AccountingOperation = 'query' | 'cdc' | 'read' | 'companyinfo' | 'preferences';
 
 export interface RequestContext {
   operation: AccountingOperation;

@@ -48,7 +48,7 @@ export interface AnswerText {
 
 /** The metrics hook's event, one per HTTP exchange (status 0 when no answer arrived). */
 export interface AccountingResponseEvent {
-  operation: 'query' | 'cdc' | 'read' | 'companyinfo';
+  operation: 'query' | 'cdc' | 'read' | 'companyinfo' | 'preferences';
   realmId: string;
   status: number;
   durationMs: number;

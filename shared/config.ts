@@ -73,6 +73,9 @@ const schema = z.object({
   DATA_DIR: optional(z.string().min(1)),
   TEMPORAL_DEV_SERVER_PORT: optional(port).default(7233),
   TEMPORAL_DEV_SERVER_UI_PORT: optional(port).default(8233),
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\/[^\s/]+(:\d+)?\/?$/, 'must be smtp://user:pass@host:port or smtps://user:pass@host:port')),
+  EMAIL_FROM: optional(z.string().min(3).max(320)),
+  MAIL_SINK_PORT: optional(port).default(4025),
   LOG_LEVEL: optional(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])).default('info'),
 });
 
@@ -146,6 +149,10 @@ export interface Config {
   dataDir: string | undefined;
   /** `npm start`: the embedded Temporal dev server's gRPC and Web UI ports (when TEMPORAL_ADDRESS is unset). */
   temporalDevServer: { port: number; uiPort: number };
+  /** Notice emails: an SMTP server (`smtp://` or `smtps://` for TLS) and the sender; no SMTP_URL, no emails (`npm start` runs a sink instead). */
+  email: { smtpUrl: string | undefined; from: string };
+  /** `npm start` without SMTP_URL: the port of its in-process mail sink (SMTP); its page is on the next port. */
+  mailSinkPort: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -232,6 +239,8 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     simulatorPort: values.SIMULATOR_PORT,
     dataDir: values.DATA_DIR,
     temporalDevServer: { port: values.TEMPORAL_DEV_SERVER_PORT, uiPort: values.TEMPORAL_DEV_SERVER_UI_PORT },
+    email: { smtpUrl: values.SMTP_URL, from: values.EMAIL_FROM ?? `QuickBooks sync <notices@${new URL(publicBaseUrl).hostname}>` },
+    mailSinkPort: values.MAIL_SINK_PORT,
     logLevel: values.LOG_LEVEL,
   };
 }

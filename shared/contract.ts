@@ -30,5 +30,5 @@ export function workflowIdForConnection(connectionId: string): string {
   return `quickbooks-connection-${connectionId}`;
 }
 
-export const NOTIFICATION_KINDS = ['needs_reauthorization', 'reauthorization_reminder', 'refresh_token_expiring'] as const;
+export const NOTIFICATION_KINDS = ['needs_reauthorization', 'reauthorization_reminder', 'refresh_token_expiring', 'reauthorized'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -22,3 +22,6 @@ export const FailureType = {
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
+
+/** The SMTP server refused a notice email for good (5xx): recorded on the notice, never retried. */
+export const NOTICE_EMAIL_REJECTED = 'NoticeEmailRejected';

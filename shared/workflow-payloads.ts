@@ -213,4 +213,6 @@ export interface NotifyMerchantInput {
   kind: NotificationKind;
   episodeKey: string;
   message: string;
+  /** A notice that asks nothing of the merchant (e.g. `reauthorized`) is written already resolved. */
+  resolved?: boolean;
 }

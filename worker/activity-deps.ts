@@ -2,6 +2,7 @@
 import type { Registry } from 'prom-client';
 import type { ActivityDeps } from '../activities/deps.js';
 import type { Database } from '../db/client.js';
+import { createMailer } from '../activities/email/mailer.js';
 import { createAccountingApi } from '../quickbooks/accounting-api.js';
 import { createIntuitOAuth } from '../quickbooks/oauth.js';
 import { createSharedRealmRateLimiter } from '../quickbooks/shared-rate-limiter.js';
@@ -39,6 +40,7 @@ export function buildActivityDeps(config: Config, db: Database, logger: Logger, 
       endpoints: intuit.endpoints,
       logger,
     }),
+    ...(config.email.smtpUrl ? { email: { mailer: createMailer({ smtpUrl: config.email.smtpUrl, from: config.email.from }), publicBaseUrl: config.publicBaseUrl } } : {}),
     api: createAccountingApi({
       baseUrl: intuit.endpoints.accountingApi,
       // Intuit's per-company budget, kept in Postgres for every worker and API process together.

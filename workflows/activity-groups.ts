@@ -5,7 +5,7 @@
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { FailureType } from '../shared/failure-types.js';
+import { FailureType, NOTICE_EMAIL_REJECTED } from '../shared/failure-types.js';
 
 /** Failures no retry can fix; the workflow decides what they mean (park, refresh, record). */
 export const NOT_WORTH_RETRYING: string[] = [
@@ -99,4 +99,14 @@ export const bookkeeping = proxyActivities<Activities>({
 export const merchantWebhooks = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 12 },
+});
+
+/**
+ * Emailing a notice: an SMTP server down, answering 4xx or slow is retried with backoff for hours (each
+ * attempt a failed activity in the Web UI); a 5xx is permanent (recorded on the notice). Nothing waits on
+ * it but continue-as-new.
+ */
+export const noticeEmails = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20, nonRetryableErrorTypes: [NOTICE_EMAIL_REJECTED] },
 });

@@ -138,11 +138,13 @@ class ConnectionSync {
     if (accepted.kind === 'connection_gone') this.state.inbox.disconnectRequested = true;
     if (accepted.kind !== 'accepted') return;
     const wasParked = this.state.status === 'needs_reauthorization';
+    const parkedSince = this.state.waitingSince;
     Object.assign(this.state, { tokenTimes: accepted.times, realmId: tokens.realmId, waitingSince: null, lastError: null, failures: 0 });
     this.setStatus('active');
     if (wasParked) {
       log.info('re-authorized: resuming from the checkpoint', { connectionId: this.connectionId });
       this.state.inbox.syncRequested = true;
+      this.notices.resumed(parkedSince);
     }
   }
 

@@ -1,11 +1,12 @@
 /**
  * What the workflow tells the merchant: that the connection needs attention (written with the status
- * change, then posted to their webhook URL), reminders while it waits, and a warning before Intuit's
- * five-year limit ends the grant. Each notice has an episode key, so a retry, a replay or a new run
- * never announces it twice.
+ * change, then posted to their webhook URL), reminders while it waits, a warning before Intuit's
+ * five-year limit ends the grant, and that syncing resumed after a re-authorization. Each notice has an
+ * episode key, so a retry, a replay or a new run never announces it twice; each is also emailed, once
+ * (its email is written with it, in an outbox keyed per notice: see activities/notifications.ts).
  */
-import { condition, log } from '@temporalio/workflow';
-import { bookkeeping, merchantWebhooks } from './activity-groups.js';
+import { condition, log, patched } from '@temporalio/workflow';
+import { bookkeeping, merchantWebhooks, noticeEmails } from './activity-groups.js';
 import type { Stop } from './outcome.js';
 import { failureType, type CarriedState } from './state.js';
 
@@ -19,7 +20,7 @@ const REMINDERS = [
 const HARD_EXPIRY_NOTICE_MS = 30 * DAY;
 
 export class Notices {
-  /** Merchant webhook deliveries still retrying; continue-as-new waits until none are left. */
+  /** Merchant webhook and email deliveries still retrying; continue-as-new waits until none are left. */
   private readonly deliveries = new Set<Promise<unknown>>();
 
   constructor(
@@ -36,7 +37,24 @@ export class Notices {
     const { notificationId } = await bookkeeping.markNeedsReauthorization.executeWithOptions({ summary: 'mark the connection needs re-authorization and notify the merchant' }, [
       { ...this.connection, since, reason: stop.reason, error: stop.error },
     ]);
-    this.track(merchantWebhooks.deliverNotificationWebhook.executeWithOptions({ summary: "post the notice to the merchant's webhook URL" }, [{ notificationId }]));
+    this.track(merchantWebhooks.deliverNotificationWebhook.executeWithOptions({ summary: "post the notice to the merchant's webhook URL" }, [{ notificationId }]), 'webhook');
+    this.email(notificationId, 'that the connection needs re-authorization');
+  }
+
+  /** Re-authorized after a revocation: tell the merchant syncing resumed (in the background: the sync goes on at once). */
+  resumed(waitingSince: string | null): void {
+    if (!waitingSince || !patched('email-notices')) return;
+    const notice = bookkeeping.notifyMerchant.executeWithOptions({ summary: 'tell the merchant syncing resumed' }, [{
+      ...this.connection,
+      kind: 'reauthorized',
+      episodeKey: `${waitingSince}:reauthorized`,
+      message: 'QuickBooks is re-authorized. Syncing resumed where it stopped and is catching up on everything that changed meanwhile; nothing was lost.',
+      resolved: true,
+    }]);
+    this.track(
+      notice.then(({ notificationId }) => noticeEmails.deliverNoticeEmail.executeWithOptions({ summary: 'email the merchant that syncing resumed' }, [{ notificationId }])),
+      'email',
+    );
   }
 
   /**
@@ -50,13 +68,14 @@ export class Notices {
       const dueInMs = Date.parse(waitingSince) + reminder.afterMs - Date.now();
       if (dueInMs > 0 && (await condition(arrived, dueInMs, { summary: `wait for re-authorization (reminder after ${reminder.text})` }))) return;
       if (arrived()) return;
-      await bookkeeping.notifyMerchant.executeWithOptions({ summary: `remind the merchant after ${reminder.text}` }, [{
+      const { notificationId } = await bookkeeping.notifyMerchant.executeWithOptions({ summary: `remind the merchant after ${reminder.text}` }, [{
         ...this.connection,
         kind: 'reauthorization_reminder',
         episodeKey: episode,
         message: `QuickBooks has been waiting for re-authorization for ${reminder.text}. Syncing stays paused until you re-authorize under Data Sources → QuickBooks ⋯ → Re-authorize.`,
       }]);
       this.state.announced.push(episode);
+      this.email(notificationId, `the reminder after ${reminder.text}`);
     }
   }
 
@@ -66,21 +85,28 @@ export class Notices {
     if (!hardExpiry || Date.parse(hardExpiry) - Date.now() > HARD_EXPIRY_NOTICE_MS) return;
     const episode = `hard-expiry:${hardExpiry}`;
     if (this.state.announced.includes(episode)) return;
-    await bookkeeping.notifyMerchant.executeWithOptions({ summary: 'warn the merchant before the five-year authorization limit' }, [{
+    const { notificationId } = await bookkeeping.notifyMerchant.executeWithOptions({ summary: 'warn the merchant before the five-year authorization limit' }, [{
       ...this.connection,
       kind: 'refresh_token_expiring',
       episodeKey: episode,
       message: `QuickBooks' authorization for this connection ends on ${hardExpiry.slice(0, 10)} (Intuit's five-year limit). Re-authorize before then under Data Sources → QuickBooks ⋯ → Re-authorize to keep data flowing.`,
     }]);
     this.state.announced.push(episode);
+    this.email(notificationId, 'of the five-year authorization limit');
   }
 
-  private track(work: Promise<unknown>): void {
+  /** Emails a notice just written (histories recorded before 'email-notices' replay without it). */
+  private email(notificationId: string, what: string): void {
+    if (!patched('email-notices')) return;
+    this.track(noticeEmails.deliverNoticeEmail.executeWithOptions({ summary: `email the merchant ${what}` }, [{ notificationId }]), 'email');
+  }
+
+  private track(work: Promise<unknown>, channel: 'webhook' | 'email'): void {
     const settled: Promise<void> = work.then(
       () => void this.deliveries.delete(settled),
       (error: unknown) => {
         this.deliveries.delete(settled);
-        log.warn('merchant webhook delivery gave up', { connectionId: this.connection.connectionId, type: failureType(error) });
+        log.warn(`merchant ${channel} delivery gave up`, { connectionId: this.connection.connectionId, type: failureType(error) });
       },
     );
     this.deliveries.add(settled);

@@ -18,6 +18,7 @@ import { hashSecret } from '../auth/secrets.js';
 import { ApiError } from '../http/errors.js';
 import { isUniqueViolation } from '../http/postgres-errors.js';
 import type { AppServices } from '../services.js';
+import { learnCompany } from './company-profile.js';
 import { proveRealm } from './prove-realm.js';
 
 export interface CallbackParams {
@@ -70,13 +71,16 @@ export async function completeAuthorization(services: AppServices, params: Callb
 
   const tokens = await exchange(services, { code: params.code, realmId: params.realmId, state: params.state, connectionId: connection.id });
   const firstConnect = connection.realmId === null;
+  let companyInfo: Awaited<ReturnType<typeof proveRealm>>;
   if (firstConnect) {
-    await proveRealm(services, { connectionId: connection.id, realmId: params.realmId, tokens });
+    companyInfo = await proveRealm(services, { connectionId: connection.id, realmId: params.realmId, tokens });
     await recordRealm(services, connection, params.realmId);
   }
+  // The workflow's summary, the card, notices and emails then name the company as the merchant knows it.
+  const named = await learnCompany(services, { connectionId: connection.id, realmId: params.realmId, accessToken: tokens.accessToken, companyInfo, sizeBackfill: firstConnect });
   try {
     const merchantName = (await getMerchant(db, connection.merchantId))?.name;
-    await services.workflows.deliverTokens({ connection: { ...connection, merchantName }, realmId: params.realmId, sealedTokens: services.sealer.sealJson(tokens) });
+    await services.workflows.deliverTokens({ connection: { ...(named ?? connection), merchantName }, realmId: params.realmId, sealedTokens: services.sealer.sealJson(tokens) });
   } catch (error) {
     if (!(error instanceof ConnectionCommandError)) throw error;
     throw new ApiError('temporal_unavailable', 'QuickBooks authorized the connection, but we could not hand it to the sync engine; please authorize again in a minute.');

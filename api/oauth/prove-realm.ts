@@ -7,6 +7,7 @@
  * Intuit (nobody will ever use it: the state is spent) and the callback is refused, changing nothing.
  */
 import { isQuickBooksError } from '../../quickbooks/errors.js';
+import type { QuickBooksObject } from '../../quickbooks/types.js';
 import type { QuickBooksTokenSet } from '../../shared/tokens.js';
 import { ApiError } from '../http/errors.js';
 import type { AppServices } from '../services.js';
@@ -14,13 +15,13 @@ import type { AppServices } from '../services.js';
 /** Intuit's "ApplicationAuthorizationFailed": the token's grant is for another company. */
 const AUTHORIZATION_FAILED_CODE = '3100';
 
-export async function proveRealm(services: AppServices, params: { connectionId: string; realmId: string; tokens: QuickBooksTokenSet }): Promise<void> {
+/** Returns the CompanyInfo that proved it (undefined when no reader is wired: the realm is then taken as named). */
+export async function proveRealm(services: AppServices, params: { connectionId: string; realmId: string; tokens: QuickBooksTokenSet }): Promise<QuickBooksObject | undefined> {
   const { realmProof } = services;
   // Not wired (see AppDeps.realmProof): the realm is recorded as the callback names it.
-  if (!realmProof) return;
+  if (!realmProof) return undefined;
   try {
-    await realmProof.companyInfo({ realmId: params.realmId, accessToken: params.tokens.accessToken });
-    return;
+    return await realmProof.companyInfo({ realmId: params.realmId, accessToken: params.tokens.accessToken });
   } catch (error) {
     await withdrawGrant(services, params);
     if (!isQuickBooksError(error)) throw error;

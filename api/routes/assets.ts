@@ -1,5 +1,6 @@
-/** `GET /assets/<name>.css`: the pages' stylesheets (see api/views/stylesheets.ts). Not in the OpenAPI document. */
+/** `GET /assets/<name>.css` and `.js`: the pages' stylesheets and script (api/views/stylesheets.ts, scripts.ts). Not in the OpenAPI document. */
 import { Hono } from 'hono';
+import { scriptForFile } from '../views/scripts.js';
 import { stylesheetForFile } from '../views/stylesheets.js';
 import type { AppEnv } from '../env.js';
 
@@ -12,9 +13,13 @@ const CACHE_SECONDS = 60 * 60;
 export function assetRoutes() {
   const router = new Hono<AppEnv>();
   router.get('/assets/:file', (c) => {
-    const sheet = stylesheetForFile(c.req.param('file'));
-    if (!sheet) return c.notFound();
-    return c.body(sheet.css, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': `public, max-age=${CACHE_SECONDS}` });
+    const file = c.req.param('file');
+    const cache = `public, max-age=${CACHE_SECONDS}`;
+    const sheet = stylesheetForFile(file);
+    if (sheet) return c.body(sheet.css, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': cache });
+    const script = scriptForFile(file);
+    if (script) return c.body(script.js, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': cache });
+    return c.notFound();
   });
   return router;
 }

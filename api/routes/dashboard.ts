@@ -6,6 +6,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Connection } from '../../db/queries/connections.js';
+import { updateMerchantContact } from '../../db/queries/merchants.js';
 import { endSession } from '../auth/sessions.js';
 import { assertReauthorizable } from '../../connections/commands.js';
 import { ConnectionCommandError } from '../../connections/errors.js';
@@ -14,6 +15,7 @@ import { ApiError } from '../http/errors.js';
 import { startNewConnection, startReauthorization } from '../oauth/start-authorization.js';
 import type { AppServices } from '../services.js';
 import { loadConnectionView } from '../views/connection.js';
+import { EmailAddress } from '../views/merchant.js';
 import { ConfirmDisconnectPage } from '../views/dashboard/confirm-disconnect.js';
 import { isKnownError } from '../views/dashboard/wording.js';
 import { registerApiKeyActions } from './dashboard-api-keys.js';
@@ -84,6 +86,15 @@ export function dashboardRoutes(services: AppServices) {
       return backToDashboard(c, { result, connectionId: connection.id });
     }),
   );
+
+  router.post('/dashboard/notice-emails', async (c) => {
+    const form = await c.req.parseBody();
+    const typed = typeof form.email === 'string' ? form.email.trim() : '';
+    const email = typed === '' ? null : EmailAddress.safeParse(typed);
+    if (email !== null && !email.success) return backToDashboard(c, { error: 'invalid_email', section: 'notice-emails' });
+    await updateMerchantContact(services.db, c.get('merchant').id, { email: email?.data ?? null, notificationEmails: form.notificationEmails === 'on' });
+    return backToDashboard(c, { result: 'notice_emails_saved', section: 'notice-emails' });
+  });
 
   registerApiKeyActions(router, services);
 

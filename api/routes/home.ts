@@ -31,7 +31,7 @@ export function homeRoutes(services: AppServices) {
     if (!session) return c.html(SignInPage({ flash }));
     const { merchant, apiKeyId } = session;
     const { connections, notices, apiKeys } = await loadDashboard(services, merchant);
-    return c.html(DashboardPage({ merchantName: merchant.name, connections, notices, apiKeys, sessionKeyId: apiKeyId, flash, now: services.clock() }));
+    return c.html(DashboardPage({ merchantName: merchant.name, merchantEmail: merchant.email, notificationEmails: merchant.notificationEmails, connections, notices, apiKeys, sessionKeyId: apiKeyId, flash, now: services.clock() }));
   });
   return router;
 }

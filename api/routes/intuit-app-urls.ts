@@ -8,7 +8,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { html } from 'hono/html';
-import { findMerchantConnectionForRealm, listMerchantConnections, type Connection } from '../../db/queries/connections.js';
+import { findMerchantConnectionForRealm, getMerchantConnection, listMerchantConnections, type Connection } from '../../db/queries/connections.js';
 import { sessionMerchant } from '../auth/sessions.js';
 import { wantsJson } from '../http/negotiation.js';
 import { rateLimitPerClient } from '../http/rate-limit.js';
@@ -21,6 +21,9 @@ import { signalRealms } from '../webhooks/fan-out.js';
 
 const RealmQuery = z.object({
   realmId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional().openapi({ param: { name: 'realmId', in: 'query' }, description: 'The QuickBooks company' }),
+});
+const ReconnectQuery = RealmQuery.extend({
+  connection: z.uuid().optional().openapi({ param: { name: 'connection', in: 'query' }, description: 'The connection to re-authorize (the button of a notice email)' }),
 });
 const DisconnectNoted = z.object({ received: z.literal(true), connections: z.number().int() }).openapi('DisconnectNoted');
 const DISCONNECT_SIGNAL_WAIT_MS = 1_500;
@@ -39,25 +42,29 @@ export function intuitAppUrlRoutes(services: AppServices) {
       method: 'get',
       path: '/quickbooks/reconnect',
       tags: ['QuickBooks'],
-      summary: 'Intuit’s Reconnect URL: re-authorize the signed-in merchant’s connection to this company',
+      summary: 'Intuit’s Reconnect URL (and a notice email’s button): re-authorize the signed-in merchant’s connection',
       middleware: [limit],
-      request: { query: RealmQuery },
+      request: { query: ReconnectQuery },
       responses: {
         302: { description: 'To Intuit’s consent page, to the sign-in page, or to the dashboard when there is nothing to reconnect' },
         ...errorResponses(400, 429),
       },
     }),
     async (c) => {
-      const { realmId } = c.req.valid('query');
+      const { realmId, connection: connectionId } = c.req.valid('query');
       const merchant = await sessionMerchant(c, services);
       if (!merchant) {
-        const back = `/quickbooks/reconnect${realmId ? `?realmId=${encodeURIComponent(realmId)}` : ''}`;
+        const query = new URLSearchParams({ ...(realmId ? { realmId } : {}), ...(connectionId ? { connection: connectionId } : {}) }).toString();
+        const back = `/quickbooks/reconnect${query ? `?${query}` : ''}`;
         return c.redirect(`/login?next=${encodeURIComponent(back)}`, 302);
       }
-      const connection = realmId
-        ? await findMerchantConnectionForRealm(services.db, { merchantId: merchant.id, realmId })
-        : await soleConnectionNeedingReauthorization(services, merchant.id);
-      if (!connection) return c.redirect(dashboard('nothing_to_reconnect'), 302);
+      const connection = connectionId
+        ? await getMerchantConnection(services.db, { merchantId: merchant.id, connectionId })
+        : realmId
+          ? await findMerchantConnectionForRealm(services.db, { merchantId: merchant.id, realmId })
+          : await soleConnectionNeedingReauthorization(services, merchant.id);
+      // A connection since disconnected (or another merchant's) has nothing to reconnect.
+      if (!connection || connection.status === 'disconnected' || connection.realmId === null) return c.redirect(dashboard('nothing_to_reconnect'), 302);
       services.logger.info({ merchantId: merchant.id, connectionId: connection.id }, 'reconnect started from Intuit');
       return c.redirect(await startReauthorization(services, connection), 302);
     },

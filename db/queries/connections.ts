@@ -88,6 +88,31 @@ export async function updateSyncProgress(db: Executor, connectionId: string, pro
   await db.update(connections).set({ ...progress, updatedAt: new Date() }).where(eq(connections.id, connectionId));
 }
 
+export interface CompanyProfile {
+  name: string | null;
+  country: string | null;
+  homeCurrency: string | null;
+}
+
+/**
+ * What QuickBooks said about the company (after an authorization) and, on a first connect, how many
+ * records the first backfill will copy. Fields QuickBooks would not tell keep what was known.
+ */
+export async function recordCompanyProfile(db: Executor, connectionId: string, params: { profile: CompanyProfile; backfillEstimatedTotal?: number | null }): Promise<Connection | undefined> {
+  const { profile } = params;
+  const [row] = await db
+    .update(connections)
+    .set({
+      ...(profile.name !== null ? { companyName: profile.name } : {}),
+      ...(profile.country !== null ? { companyCountry: profile.country } : {}),
+      ...(profile.homeCurrency !== null ? { homeCurrency: profile.homeCurrency } : {}),
+      ...(params.backfillEstimatedTotal != null ? { backfillEstimatedTotal: params.backfillEstimatedTotal } : {}),
+    })
+    .where(eq(connections.id, connectionId))
+    .returning();
+  return row;
+}
+
 /** Why a connection is disconnected when the merchant removed it. */
 export const DISCONNECTED_BY_MERCHANT = 'disconnected by the merchant';
 

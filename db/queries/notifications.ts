@@ -1,23 +1,35 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { NotificationKind } from '../../shared/contract.js';
 import type { Executor } from '../client.js';
-import { notifications } from '../schema/index.js';
+import { notificationEmails, notifications, type NotificationEmailStatus } from '../schema/index.js';
 
 export type Notification = typeof notifications.$inferSelect;
 
+export type NotificationEmail = typeof notificationEmails.$inferSelect;
+
+/** The email's idempotency key (and Message-ID local part): one per notice, the same on every attempt. */
+export const emailIdempotencyKey = (notificationId: string) => `notice-${notificationId}`;
+
 /**
- * Writes the notice of one episode (e.g. one revocation) exactly once, however often the activity runs.
- * Returns the notice and whether this call created it.
+ * Writes the notice of one episode (e.g. one revocation) exactly once, however often the activity runs,
+ * together with its email in the outbox (same transaction: a notice never exists without its email).
+ * Returns the notice and whether this call created it. A notice that needs nothing of the merchant
+ * (`resolved`, e.g. "re-authorized, syncing again") is written already resolved.
  */
 export async function createNotificationOnce(
   db: Executor,
-  params: { merchantId: string; connectionId: string; kind: NotificationKind; episodeKey: string; message: string },
+  params: { merchantId: string; connectionId: string; kind: NotificationKind; episodeKey: string; message: string; resolved?: boolean },
 ): Promise<{ notification: Notification; created: boolean }> {
-  const [inserted] = await db
-    .insert(notifications)
-    .values(params)
-    .onConflictDoNothing({ target: [notifications.connectionId, notifications.kind, notifications.episodeKey] })
-    .returning();
+  const { resolved, ...values } = params;
+  const inserted = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(notifications)
+      .values({ ...values, ...(resolved ? { resolvedAt: new Date() } : {}) })
+      .onConflictDoNothing({ target: [notifications.connectionId, notifications.kind, notifications.episodeKey] })
+      .returning();
+    if (row) await tx.insert(notificationEmails).values({ notificationId: row.id, idempotencyKey: emailIdempotencyKey(row.id) }).onConflictDoNothing();
+    return row;
+  });
   if (inserted) return { notification: inserted, created: true };
   const [existing] = await db
     .select()
@@ -65,4 +77,37 @@ export async function recordWebhookAttempt(db: Executor, params: { notificationI
       ...(params.delivered ? { webhookDeliveredAt: new Date() } : {}),
     })
     .where(eq(notifications.id, params.notificationId));
+}
+
+/** A notice's email as the outbox has it. */
+export async function getNotificationEmail(db: Executor, notificationId: string): Promise<NotificationEmail | undefined> {
+  const [row] = await db.select().from(notificationEmails).where(eq(notificationEmails.notificationId, notificationId)).limit(1);
+  return row;
+}
+
+/**
+ * Records one delivery attempt: how it ended (`sent`, `skipped`, `failed`; `pending` to try again),
+ * to whom, and the error. A finished email is never reopened.
+ */
+export async function recordEmailAttempt(
+  db: Executor,
+  params: { notificationId: string; status: NotificationEmailStatus; recipient?: string | null; error?: string | null; attempted: boolean },
+): Promise<void> {
+  await db
+    .update(notificationEmails)
+    .set({
+      status: params.status,
+      ...(params.recipient !== undefined ? { recipient: params.recipient } : {}),
+      lastError: params.error ?? null,
+      ...(params.attempted ? { attempts: sql`${notificationEmails.attempts} + 1` } : {}),
+      ...(params.status === 'sent' ? { sentAt: new Date() } : {}),
+    })
+    .where(and(eq(notificationEmails.notificationId, params.notificationId), eq(notificationEmails.status, 'pending')));
+}
+
+/** The email state of these notices (for the API's notification view). */
+export async function emailStates(db: Executor, notificationIds: string[]): Promise<Map<string, NotificationEmail>> {
+  if (notificationIds.length === 0) return new Map();
+  const rows = await db.select().from(notificationEmails).where(inArray(notificationEmails.notificationId, notificationIds));
+  return new Map(rows.map((row) => [row.notificationId, row]));
 }

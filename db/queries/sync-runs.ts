@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ConnectionErrorView, EntityCounts, SyncRunKind, SyncRunOutcome } from '../../shared/workflow-payloads.js';
 import type { Executor } from '../client.js';
 import { syncRuns } from '../schema/index.js';
@@ -40,4 +40,15 @@ export async function saveSyncRun(db: Executor, row: SyncRunRow): Promise<void> 
 
 export async function listSyncRuns(db: Executor, params: { connectionId: string; limit: number }): Promise<SyncRun[]> {
   return db.select().from(syncRuns).where(eq(syncRuns.connectionId, params.connectionId)).orderBy(desc(syncRuns.startedAt)).limit(params.limit);
+}
+
+/** When each connection's backfill began (its first backfill audit row), for the time left on its progress bar. */
+export async function backfillStartTimes(db: Executor, connectionIds: string[]): Promise<Map<string, Date>> {
+  if (connectionIds.length === 0) return new Map();
+  const rows = await db
+    .select({ connectionId: syncRuns.connectionId, startedAt: sql<Date>`min(${syncRuns.startedAt})`.mapWith(syncRuns.startedAt) })
+    .from(syncRuns)
+    .where(and(inArray(syncRuns.connectionId, connectionIds), eq(syncRuns.kind, 'backfill')))
+    .groupBy(syncRuns.connectionId);
+  return new Map(rows.map((row) => [row.connectionId, row.startedAt]));
 }

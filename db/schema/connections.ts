@@ -13,6 +13,12 @@ export const connections = pgTable(
     provider: text().notNull().default('quickbooks'),
     /** The QuickBooks company; recorded by the first authorization and never changed afterwards. */
     realmId: text(),
+    /** QuickBooks' CompanyInfo, read after each authorization (null until then, or while QuickBooks would not tell). */
+    companyName: text(),
+    companyCountry: text(),
+    homeCurrency: text(),
+    /** The first backfill's size as QuickBooks counted it at connect (all entities), for its progress bar. */
+    backfillEstimatedTotal: integer(),
     status: text().$type<ConnectionStatus>().notNull().default('pending_authorization'),
     statusReason: text(),
     phase: text().$type<SyncPhase>(),

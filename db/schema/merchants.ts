@@ -1,4 +1,4 @@
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, instant } from './columns.js';
 
 export const merchants = pgTable('merchants', {
@@ -6,6 +6,10 @@ export const merchants = pgTable('merchants', {
   name: text().notNull(),
   /** Where "needs attention" notices are POSTed, when the merchant configured one. */
   webhookUrl: text(),
+  /** Where notices are emailed (once each), when the merchant gave one. */
+  email: text(),
+  /** The merchant's switch for notice emails; the notices themselves are written either way. */
+  notificationEmails: boolean().notNull().default(true),
   createdAt: createdAt(),
 });
 

@@ -43,3 +43,22 @@ export const notifications = pgTable(
   },
   (t) => [uniqueIndex().on(t.connectionId, t.kind, t.episodeKey), index().on(t.merchantId, t.createdAt)],
 );
+
+/**
+ * The email of a notice, written in the notice's own transaction (an outbox): whatever happens to the
+ * worker afterwards, the delivery activity finds it and sends it once, keyed by `idempotencyKey` (also
+ * the Message-ID, so a receiving server can drop a duplicate). `status`: `pending` → `sent` | `skipped`
+ * (no address, or emails turned off) | `failed` (the SMTP server refused it for good).
+ */
+export const notificationEmails = pgTable('notification_emails', {
+  notificationId: uuid().primaryKey().references(() => notifications.id, { onDelete: 'cascade' }),
+  idempotencyKey: text().notNull().unique(),
+  status: text().$type<NotificationEmailStatus>().notNull().default('pending'),
+  recipient: text(),
+  attempts: integer().notNull().default(0),
+  lastError: text(),
+  sentAt: instant(),
+  createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export type NotificationEmailStatus = 'pending' | 'sent' | 'skipped' | 'failed';

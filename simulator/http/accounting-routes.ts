@@ -1,5 +1,5 @@
 /**
- * The Accounting API (`/v3/company/:realmId/…`): query, CDC and read-by-id, behind Intuit's bearer-token
+ * The Accounting API (`/v3/company/:realmId/…`): query, CDC, read-by-id, CompanyInfo and Preferences, behind Intuit's bearer-token
  * check (lowercase 401 fault with `WWW-Authenticate`, 403 for another company's URL) and per-realm
  * throttling. `minorversion` is accepted and echoed in the `Qbo-Minor-Version` header: like Intuit since
  * August 2025, anything below 75 is served as 75.
@@ -16,6 +16,7 @@ import { projectRecord } from '../engine/query/projection.js';
 import { QueryError } from '../engine/query/query-errors.js';
 import type { SimulatorEngine } from '../engine/simulator-engine.js';
 import type { SimulatorEnv } from './env.js';
+import { registerCompanyInfoRoutes } from './company-info-routes.js';
 import { authenticationFailed, authorizationFailed, cdcWithoutEntities, invalidId, objectNotFound, responseTime, throttleExceeded, unsupportedOperation, validationFault } from './intuit-bodies.js';
 import { sleep } from './sleep.js';
 
@@ -29,6 +30,7 @@ export function accountingRoutes(engine: SimulatorEngine, closing: AbortSignal):
   api.get('/v3/company/:realmId/query', (c) => answerQuery(engine, c, c.req.query('query') ?? ''));
   api.post('/v3/company/:realmId/query', async (c) => answerQuery(engine, c, await c.req.text()));
   api.get('/v3/company/:realmId/cdc', (c) => answerCdc(engine, c));
+  registerCompanyInfoRoutes(api, engine, (c, now) => void answerTime(engine, c, now));
   api.get('/v3/company/:realmId/:entity/:id', (c) => {
     const now = engine.clock.now();
     const entity = entityByName(c.req.param('entity')); // invoice, salesreceipt, … (any case)

@@ -49,7 +49,7 @@ describe('merchants, API keys and connections over HTTP', () => {
 
     it('creates a merchant whose key is shown once and stored only as a SHA-256 hash', async () => {
       const merchant = await h.createMerchant('Acme Tax');
-      expect(merchant).toEqual({ id: expect.any(String), name: 'Acme Tax', apiKey: expect.stringMatching(/^qbk_[A-Za-z0-9_-]{43}$/) });
+      expect(merchant).toEqual({ id: expect.any(String), name: 'Acme Tax', email: null, apiKey: expect.stringMatching(/^qbk_[A-Za-z0-9_-]{43}$/) });
       const [key] = await h.database.db.select().from(apiKeys).where(eq(apiKeys.merchantId, merchant.id));
       expect(key!.keyHash).toBe(sha256(merchant.apiKey));
       expect(JSON.stringify(key)).not.toContain(merchant.apiKey);

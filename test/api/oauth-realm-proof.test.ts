@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConnection } from '../../db/queries/connections.js';
+import { workflowIdForConnection } from '../../shared/contract.js';
 import type { RunningSimulator } from '../../simulator/index.js';
 import { createApiHarness, type ApiHarness } from './support/harness.js';
 import { callback, consentToNewConnection, startApiSimulator, workflowExists } from './support/oauth-flow.js';
@@ -74,9 +75,20 @@ describe('realm proof on a first connect', () => {
     await expectNothingConnected(connectionId, consented);
   });
 
-  // Pending on the simulator: it answers `GET /v3/company/:realmId/companyinfo/:realmId` with a 400
-  // "unsupported operation" (it serves the seven synced entities only), so a first connect whose realm
-  // is genuine cannot be proven against it yet. The simulator belongs to another engineer; once it
-  // serves CompanyInfo, this becomes a real test and the proof is wired into the app by default.
-  it.todo('records a first connect once the named company’s CompanyInfo is read with the new tokens');
+  it('records a first connect once the named company’s CompanyInfo is read, names it everywhere, and sizes its first backfill', async () => {
+    const created = await simulator.control.createCompany({ invoices: 3, customers: 2, items: 1 });
+    const merchant = await h.createMerchant('Named Merchant');
+    const { connectionId, callbackPath } = await consentToNewConnection(h, merchant.apiKey, { realmId: created.realmId });
+    expect((await callback(h, callbackPath)).status).toBe(200);
+    const connection = await getConnection(h.database.db, connectionId);
+    const truth = await simulator.control.snapshot(created.realmId);
+    const live = Object.values(truth.entities).flat().filter((record) => !record.deleted).length;
+    expect(connection).toMatchObject({ realmId: created.realmId, companyName: created.name, companyCountry: 'US', homeCurrency: 'USD', backfillEstimatedTotal: live });
+
+    const view = (await (await h.request(`/v1/connections/${connectionId}`, { headers: { authorization: `Bearer ${merchant.apiKey}` } })).json()) as Record<string, unknown>;
+    expect(view).toMatchObject({ companyName: created.name, companyCountry: 'US', homeCurrency: 'USD' });
+    // The workflow's summary in the Temporal UI names the company as the merchant knows it.
+    const description = await h.temporal.client.workflow.getHandle(workflowIdForConnection(connectionId)).describe();
+    expect(await description.staticSummary()).toBe(`QuickBooks ${created.name} · Named Merchant`);
+  });
 });

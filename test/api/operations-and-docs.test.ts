@@ -43,6 +43,9 @@ describe('operations endpoints, the OpenAPI document and rate limits', () => {
     expect(operations.sort()).toEqual(
       [
         'POST /v1/merchants',
+        'PATCH /v1/merchants/{merchantId}',
+        'GET /v1/merchant',
+        'PATCH /v1/merchant',
         'GET /v1/merchants/{merchantId}/api-keys',
         'POST /v1/merchants/{merchantId}/api-keys',
         'DELETE /v1/merchants/{merchantId}/api-keys/{id}',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Intuit's webhooks (both body formats, signed raw bodies; also delivered by the simulator to a real
  * listening server), the Reconnect and Disconnect URLs, and the merchant actions that signal a running
@@ -208,6 +209,16 @@ describe('webhooks, Intuit app URLs and workflow signals', () => {
       expect(nothing.headers.get('location')).toBe('http://api.test/?result=nothing_to_reconnect');
       const ambiguous = await h.request('/quickbooks/reconnect', { headers: { cookie } });
       expect(ambiguous.headers.get('location')).toBe('http://api.test/?result=nothing_to_reconnect');
+
+      // A notice email's button names the connection: straight into its re-authorization, through sign-in when needed.
+      const byConnection = await h.request(`/quickbooks/reconnect?connection=${connA}`, { headers: { cookie } });
+      expect(byConnection.status).toBe(302);
+      expect(byConnection.headers.get('location')!.startsWith(simulator.url)).toBe(true);
+      const linkSignedOut = await h.request(`/quickbooks/reconnect?connection=${connA}`);
+      expect(linkSignedOut.headers.get('location')).toBe(`/login?next=${encodeURIComponent(`/quickbooks/reconnect?connection=${connA}`)}`);
+      const unknown = await h.request(`/quickbooks/reconnect?connection=${randomUUID()}`, { headers: { cookie } });
+      expect(unknown.headers.get('location')).toBe('http://api.test/?result=nothing_to_reconnect');
+      expect((await h.request('/quickbooks/reconnect?connection=not-a-uuid', { headers: { cookie } })).status).toBe(400);
     });
   });
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordConnectionRealm, setConnectionStatus, updateSyncProgress } from '../../db/queries/connections.js';
+import { recordCompanyProfile, recordConnectionRealm, setConnectionStatus, updateSyncProgress } from '../../db/queries/connections.js';
 import { createNotificationOnce } from '../../db/queries/notifications.js';
 import { createApiHarness, PUBLIC_BASE_URL, type ApiHarness } from '../api/support/harness.js';
 
@@ -119,7 +119,7 @@ describe('dashboard pages and actions', () => {
     html = (await page(cookie)).html;
     expect(html).toMatch(/<span aria-hidden="true">⚠<\/span>Needs attention/);
     expect(html).toContain('QuickBooks stopped sharing data with us.');
-    expect(html).toContain('1 needing your attention');
+    expect(html).toContain('1 data source connected; 1 needs your attention.');
     expect(html).not.toContain(`action="/dashboard/connections/${id}/sync"`);
     expect(html).toContain('Re-authorize QuickBooks');
 
@@ -183,5 +183,50 @@ describe('dashboard pages and actions', () => {
     const after = await page(cookie, '/?result=signed_out');
     expect(after.html).toContain('You are signed out.');
     expect(after.html).toContain('action="/session"');
+  });
+
+  it('shows and changes where notices are emailed; an address we cannot send to changes nothing', async () => {
+    const { merchant, cookie } = await signIn();
+    expect((await page(cookie)).html).toContain('No email address yet');
+    const save = (fields: Record<string, string>) =>
+      h.request('/dashboard/notice-emails', { method: 'POST', headers: { cookie, ...FORM, origin: PUBLIC_BASE_URL }, body: new URLSearchParams(fields).toString() });
+    const saved = await save({ email: ' owner@demo.example ', notificationEmails: 'on' });
+    expect(saved.headers.get('location')).toBe('/?result=notice_emails_saved#notice-emails');
+    expect((await page(cookie)).html).toContain('When a connection needs you, we email owner@demo.example.');
+    expect((await save({ email: 'not an address', notificationEmails: 'on' })).headers.get('location')).toBe('/?error=invalid_email#notice-emails');
+    expect((await save({ email: 'owner@demo.example' })).status).toBe(303);
+    expect((await page(cookie)).html).toContain('Emails are turned off');
+    const me = await h.request('/v1/merchant', { headers: { authorization: `Bearer ${merchant.apiKey}` } });
+    expect(await me.json()).toMatchObject({ email: 'owner@demo.example', notificationEmails: false });
+  });
+
+  it('links the script that shows a message once (served from our origin, no inline script), and refreshes to the bare address', async () => {
+    const { cookie } = await signIn();
+    const { html } = await page(cookie, '/?result=connected');
+    const src = /<script src="(\/assets\/dashboard\.js\?v=[0-9a-f]{12})" defer=""><\/script>/.exec(html)?.[1];
+    expect(src).toBeDefined();
+    const script = await h.request(src!);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain('replaceState');
+    expect(html).not.toMatch(/<script>/);
+  });
+
+  it('names the company as QuickBooks does, and shows a first backfill as a progress bar with the time left', async () => {
+    const { cookie } = await signIn();
+    const id = await connect(cookie);
+    await recordConnectionRealm(h.database.db, { connectionId: id, realmId: '9341452000000001' });
+    await recordCompanyProfile(h.database.db, id, { profile: { name: 'Demo Landscaping LLC', country: 'US', homeCurrency: 'USD' }, backfillEstimatedTotal: 400 });
+    await setConnectionStatus(h.database.db, id, { status: 'active', phase: 'backfilling' });
+    let { html } = await page(cookie);
+    expect(html).toContain('<span data-testid="company-name">Demo Landscaping LLC</span>');
+    expect(html).toContain('aria-label="Actions for QuickBooks Demo Landscaping LLC"');
+    expect(html).toMatch(/<progress value="0" max="400"/);
+    expect(html).toContain('0 of about 400 records copied (0%), estimating the time left…');
+    expect(html).toContain('<meta http-equiv="refresh" content="5; url=/"/>');
+
+    await updateSyncProgress(h.database.db, id, { phase: 'idle', lastSyncedAt: new Date() });
+    html = (await page(cookie)).html;
+    expect(html).not.toContain('data-testid="backfill-progress"');
+    expect(html).not.toContain('http-equiv="refresh"');
   });
 });

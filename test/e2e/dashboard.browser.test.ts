@@ -125,7 +125,7 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
 
     // Back on the dashboard with a message, a card for the new connection.
-    await page.waitForURL(/result=connected/);
+    await page.waitForURL(/\/\?(.*&)?connection=/); // the banner shows once: the page drops `result=` from its address
     expect(await page.getByTestId('flash').textContent()).toContain('QuickBooks is connected');
     const connectionId = new URL(page.url()).searchParams.get('connection')!;
     expect(await card(connectionId).count()).toBe(1);
@@ -137,6 +137,14 @@ describe('the dashboard in a real browser', () => {
     await expectCardCountsToEqual(connectionId, first.snapshot);
     expect(await card(connectionId).getByTestId('last-sync').textContent()).not.toBe('Not yet');
     await screenshot('05-synced');
+    // The card names the company as QuickBooks does; notices will be emailed to the merchant's address.
+    expect(await card(connectionId).getByTestId('company-name').textContent()).toBe(COMPANY.name);
+    const contact = await fetch(`${product.urls.dashboard}v1/merchant`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${product.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@e2e.example' }),
+    });
+    expect(contact.status).toBe(200);
 
     // The merchant disconnects our app inside QuickBooks ("My Apps" → Disconnect); Intuit then sends their
     // browser to our Disconnect URL, which says what happened and what to do. The connection parks.
@@ -150,6 +158,20 @@ describe('the dashboard in a real browser', () => {
     await waitForBadge(connectionId, 'Needs attention');
     expect(await card(connectionId).getByTestId('notice').first().textContent()).toContain('Needs attention');
     await screenshot('06b-needs-attention');
+
+    // The notice was also emailed (caught by npm start's mail sink); its one button leads straight into
+    // Re-authorize for this connection.
+    const subject = `Action needed: reconnect QuickBooks for ${COMPANY.name}`;
+    const caught = async () => ((await (await fetch(`${product.urls.mail!}mails.json`)).json()) as { data: { subject: string; text: string }[] }).data;
+    await expect.poll(async () => (await caught()).filter((mail) => mail.subject === subject).length, { timeout: 30_000, interval: 500 }).toBe(1);
+    const link = `${product.urls.dashboard}quickbooks/reconnect?connection=${connectionId}`;
+    expect((await caught()).find((mail) => mail.subject === subject)!.text).toContain(link);
+    await page.goto(product.urls.mail!);
+    await screenshot('06c-mail-caught');
+    await page.getByRole('link', { name: link }).first().click();
+    await page.waitForURL(/\/connect\/oauth2/);
+    await screenshot('06d-email-link-consent');
+    await page.goto(product.urls.dashboard);
 
     // The books change while the connection is parked.
     await simulator.applyChanges(realmId, { create: { Invoice: 3, Customer: 1 }, update: { Invoice: 2, Item: 1 }, delete: { Invoice: 1 }, void: { SalesReceipt: 1 } });
@@ -167,7 +189,7 @@ describe('the dashboard in a real browser', () => {
     await page.waitForURL(/\/connect\/oauth2/);
     await page.getByRole('radio', { name: new RegExp(COMPANY.name) }).check();
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.waitForURL(/result=reauthorized/);
+    await page.waitForURL(/\/\?(.*&)?connection=/);
     expect(await page.getByTestId('flash').textContent()).toContain('re-authorized');
     await screenshot('08-reauthorized');
 
@@ -182,14 +204,14 @@ describe('the dashboard in a real browser', () => {
     // ⋯ → Sync now.
     await summary.click();
     await card(connectionId).getByRole('button', { name: 'Sync now' }).click();
-    await page.waitForURL(/result=sync_requested/);
+    await page.waitForURL(/\/\?(.*&)?connection=/);
     expect(await page.getByTestId('flash').textContent()).toContain('Sync requested');
 
     // ⋯ → Disconnect…, confirmed on its own page.
     await card(connectionId).locator('details.menu > summary').click();
     await card(connectionId).getByRole('link', { name: 'Disconnect…' }).click();
     await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
-    await page.waitForURL(/result=disconnect(ed|_requested)/);
+    await page.waitForURL(/\/\?(.*&)?connection=/);
     await expect
       .poll(async () => {
         await page.goto(product.urls.dashboard);

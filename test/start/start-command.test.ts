@@ -69,9 +69,12 @@ describe('npm start (cli/start.ts)', () => {
     running = first;
     const { urls } = first;
     expect((await fetch(`${urls.dashboard.replace(/\/$/, '')}/readyz`)).status).toBe(200);
-    for (const [name, url] of Object.entries({ dashboard: urls.dashboard, login: urls.login, docs: urls.docs, temporalUi: urls.temporalUi!, simulator: `${urls.simulator}/__simulator` })) {
+    for (const [name, url] of Object.entries({ dashboard: urls.dashboard, login: urls.login, docs: urls.docs, temporalUi: urls.temporalUi!, simulator: `${urls.simulator}/__simulator`, mail: urls.mail! })) {
       expect((await fetch(url)).status, `${name} ${url}`).toBe(200);
     }
+    // No SMTP_URL: notice emails go to a local mail sink, whose page the banner prints.
+    expect(first.output()).toMatch(new RegExp(`^  Mail\\s+${urls.mail!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    expect(await (await fetch(urls.mail!)).text()).toContain('Caught mail (0)');
     for (const file of ['secrets.json', 'demo-merchant.json']) expect(statSync(join(dataDir, file)).mode & 0o777, file).toBe(0o600);
     const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
     for (const name of ['tokenEncryptionKey', 'adminApiKey', 'intuitClientSecret', 'webhookVerifierToken']) {
@@ -96,7 +99,7 @@ describe('npm start (cli/start.ts)', () => {
       .poll(async () => (await call<ConnectionBody>(`/v1/connections/${connectionId}`)).body.counts, { timeout: 60_000, interval: 500 })
       .toEqual(expected);
     const synced = (await call<ConnectionBody>(`/v1/connections/${connectionId}`)).body;
-    expect(synced).toMatchObject({ status: 'active', realmId: company!.realmId });
+    expect(synced).toMatchObject({ status: 'active', realmId: company!.realmId, companyName: company!.name });
     const invoices = await call<{ data: unknown[] }>(`/v1/connections/${connectionId}/records?entity=Invoice&limit=5`);
     expect(invoices.body.data.length).toBe(5);
 
@@ -108,7 +111,7 @@ describe('npm start (cli/start.ts)', () => {
     expect(stopped, first.output()).toEqual({ code: 0, signal: null });
     expect(isGone(temporalPid)).toBe(true);
     const stopLines = first.logLines().filter((line) => line.msg === 'stopped' && typeof line.step === 'string').map((line) => line.step);
-    expect(stopLines).toEqual(['stack file', 'api server', 'worker (drain)', 'api temporal client', 'quickbooks simulator', 'database server', 'database (pglite)', 'temporal dev server', 'instance lock']);
+    expect(stopLines).toEqual(['stack file', 'api server', 'worker (drain)', 'api temporal client', 'quickbooks simulator', 'mail sink', 'mail sink page', 'database server', 'database (pglite)', 'temporal dev server', 'instance lock']);
 
     // ---- Restart on the same folder: same merchant and key, same connection, records, workflow.
     const second = await launchStart(env);

@@ -36,6 +36,8 @@ export interface SyncFixtureOptions {
   workflow?: WorkflowOptions;
   /** `false`: no worker in this process (the test runs `npm run worker` processes itself, see workerEnv). */
   inProcessWorker?: boolean;
+  /** Notice emails go through this SMTP server (see ./smtp-inbox.ts), linking to `publicBaseUrl`. */
+  email?: { smtpUrl: string; publicBaseUrl: string };
 }
 
 export interface ConnectedCompany extends StackConnection {
@@ -84,6 +86,7 @@ export async function startSyncFixture(options: SyncFixtureOptions = {}): Promis
     simulator: { config: options.simulatorConfig },
     inProcessWorker: options.inProcessWorker === false ? undefined : { workflowBundle: temporal.workflowBundle, api: options.api },
     logger,
+    ...(options.email ? { email: options.email } : {}),
   });
   const merchant = await stack.createMerchant('Fixture Merchant');
   const issuedTokens = new Set<string>();

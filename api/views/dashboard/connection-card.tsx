@@ -6,6 +6,7 @@
 import { QUICKBOOKS_ENTITIES } from '../../../shared/contract.js';
 import type { ConnectionView } from '../connection.js';
 import type { NotificationView } from '../notification.js';
+import { percent, timeLeftText } from './backfill-eta.js';
 import { When } from './when.js';
 import { ENTITY_LABELS, PHASE_TEXT, STATUS_BADGES } from './wording.js';
 
@@ -16,8 +17,32 @@ export interface CardProps {
   now: Date;
 }
 
+/** The company as the merchant knows it: QuickBooks' name once known, else its realm id. */
 function companyName(connection: ConnectionView): string {
+  if (connection.companyName) return connection.companyName;
   return connection.realmId ? `company ${connection.realmId}` : 'a company not chosen yet';
+}
+
+function companyLine(connection: ConnectionView): string {
+  if (connection.companyName) return connection.companyName;
+  return connection.realmId ? `Company ${connection.realmId}` : 'No company chosen yet';
+}
+
+/** The first backfill's progress bar: records stored of QuickBooks' count, and the time left at this pace. */
+function BackfillProgressBar({ connection, now }: { connection: ConnectionView; now: Date }) {
+  const { progress } = connection;
+  if (!progress) return null;
+  const label = `${progress.stored.toLocaleString('en-US')} of about ${progress.estimatedTotal.toLocaleString('en-US')} records copied`;
+  return (
+    <div class="progress" data-testid="backfill-progress">
+      <progress value={progress.stored} max={Math.max(progress.estimatedTotal, 1)} aria-label="First sync progress">
+        {percent(progress)}%
+      </progress>
+      <p class="muted">
+        {label} ({percent(progress)}%), {timeLeftText(progress, now)}
+      </p>
+    </div>
+  );
 }
 
 function ActionButton({ connection, action, label, className }: { connection: ConnectionView; action: string; label: string; className?: string }) {
@@ -130,7 +155,8 @@ export function ConnectionCard(props: CardProps) {
         </span>
       </p>
       <p class="meta">
-        {connection.realmId ? `Company ${connection.realmId}` : 'No company chosen yet'} · added <When iso={connection.createdAt} now={now} />
+        <span data-testid="company-name">{companyLine(connection)}</span>
+        {connection.companyName && connection.realmId && <span class="muted"> (realm {connection.realmId})</span>} · added <When iso={connection.createdAt} now={now} />
       </p>
       <dl class="facts">
         <dt>Last sync</dt>
@@ -150,6 +176,7 @@ export function ConnectionCard(props: CardProps) {
           </>
         )}
       </dl>
+      <BackfillProgressBar connection={connection} now={now} />
       {connection.realmId && <RecordCounts connection={connection} />}
       <Notices {...props} />
       <LastProblem connection={connection} now={now} />

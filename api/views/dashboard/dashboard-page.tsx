@@ -7,10 +7,15 @@ import { ApiKeysSection } from './api-keys-section.js';
 import { ConnectionCard } from './connection-card.js';
 import { FlashMessage } from './flash-message.js';
 import { Layout } from './layout.js';
+import { NoticeEmailsSection } from './notice-emails-section.js';
+import { sourcesSummary } from './wording-counts.js';
 import type { Flash } from './wording.js';
 
 export interface DashboardProps {
   merchantName: string;
+  /** Where notices are emailed, and whether they are. */
+  merchantEmail: string | null;
+  notificationEmails: boolean;
   connections: ConnectionView[];
   /** Unresolved notices per connection id. */
   notices: Map<string, NotificationView[]>;
@@ -63,7 +68,7 @@ function BrowseIntegrations() {
   );
 }
 
-export function DashboardPage({ merchantName, connections, notices, apiKeys, sessionKeyId, flash, now }: DashboardProps) {
+export function DashboardPage({ merchantName, merchantEmail, notificationEmails, connections, notices, apiKeys, sessionKeyId, flash, now }: DashboardProps) {
   const live = connections.filter((connection) => connection.status !== 'disconnected');
   const gone = connections.filter((connection) => connection.status === 'disconnected');
   const attention = live.filter((connection) => connection.status === 'needs_reauthorization').length;
@@ -76,7 +81,7 @@ export function DashboardPage({ merchantName, connections, notices, apiKeys, ses
         <p class="muted">
           {live.length === 0
             ? 'No data source is connected yet. Connect QuickBooks below to start syncing.'
-            : `${live.length} connected${attention > 0 ? `, ${attention} needing your attention` : ''}. `}
+            : `${sourcesSummary(live.length, attention)} `}
           {live.length > 0 && <a href="/">Refresh</a>}
           {starting && ` (this page refreshes itself every ${REFRESH_WHILE_STARTING_S} seconds while a first sync runs)`}
         </p>
@@ -89,6 +94,7 @@ export function DashboardPage({ merchantName, connections, notices, apiKeys, ses
         )}
       </section>
       <BrowseIntegrations />
+      <NoticeEmailsSection email={merchantEmail} notificationEmails={notificationEmails} />
       <ApiKeysSection keys={apiKeys} sessionKeyId={sessionKeyId} now={now} />
     </Layout>
   );

@@ -2,12 +2,13 @@
 /** The page shell of the dashboard: header (who is signed in, sign out), skip link, the served stylesheet. */
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import { SCRIPTS } from '../scripts.js';
 import { STYLESHEETS } from '../stylesheets.js';
 
 export interface LayoutProps {
   title: string;
   merchantName?: string | undefined;
-  /** Reload the page every so many seconds (only while something visibly changes by itself). */
+  /** Reload the page every so many seconds (only while something visibly changes by itself), without the one-time message. */
   refreshSeconds?: number | undefined;
   children?: Child;
 }
@@ -20,9 +21,10 @@ export function Layout({ title, merchantName, refreshSeconds, children }: Layout
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
+          {refreshSeconds !== undefined && <meta http-equiv="refresh" content={`${refreshSeconds}; url=/`} />}
           <title>{title} · QuickBooks sync</title>
           <link rel="stylesheet" href={STYLESHEETS.dashboard.href} />
+          <script src={SCRIPTS.dashboard.href} defer></script>
         </head>
         <body>
           <a class="skip" href="#main">

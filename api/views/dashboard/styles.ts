@@ -73,4 +73,10 @@ table.keys tr[data-revoked="true"] { color: var(--muted); }
 .danger-link { color: var(--bad); }
 .secret code { display: block; padding: .75rem; background: var(--off-bg); border-radius: 6px; font-size: 1.05rem; word-break: break-all; user-select: all; }
 details.history > summary { cursor: pointer; color: var(--muted); margin: 1rem 0 .5rem; }
+.stacked { max-width: 28rem; }
+.stacked label { display: block; font-weight: 600; margin-bottom: .25rem; }
+.stacked input[type="email"] { font: inherit; width: 100%; padding: .5rem; margin-bottom: .75rem; border: 1px solid var(--muted); border-radius: 6px; box-sizing: border-box; }
+.stacked label.check { font-weight: normal; margin-bottom: .75rem; }
+.progress { margin: .5rem 0; }
+.progress progress { width: 100%; height: 1rem; }
 `;

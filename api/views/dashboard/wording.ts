@@ -55,6 +55,7 @@ const RESULTS: Record<string, Flash> = {
   disconnected: { tone: 'success', text: 'The connection is disconnected.' },
   already_disconnected: { tone: 'info', text: 'That connection was already disconnected.' },
   signed_out: { tone: 'info', text: 'You are signed out.' },
+  notice_emails_saved: { tone: 'success', text: 'Saved: notice emails go where this page says.' },
   api_key_revoked: { tone: 'success', text: 'The API key is revoked: every request made with it is refused from now on.' },
   api_key_revoked_signed_out: { tone: 'info', text: 'You are signed out: the API key you signed in with is revoked. Sign in with another key.' },
 };
@@ -83,6 +84,7 @@ const ERRORS: Record<string, string> = {
   realm_already_connected: 'That QuickBooks company is already connected here; nothing was changed.',
   realm_not_authorized:
     'QuickBooks did not give access to the company named when you came back, so nothing was connected and we withdrew that authorization. Connect again and choose the company on the QuickBooks page.',
+  invalid_email: 'That is not an email address we can send to (for example owner@example.com); nothing was changed.',
   // API keys.
   api_key_not_found: 'That API key does not exist (or belongs to another account).',
   last_active_api_key: 'That is your only active API key, so it stays: create another key first, then revoke this one.',

@@ -36,8 +36,8 @@ export interface HarnessOptions {
   /** Collects every log line (at debug level) here, to check that no secret is ever logged. */
   logLines?: string[];
   /**
-   * Prove the realm of a first connect by reading its CompanyInfo from the simulator. Off by default:
-   * the simulator serves no CompanyInfo yet, so a genuine first connect cannot be proven against it.
+   * Read the company with a callback's tokens (prove a first connect's realm, name it, size its backfill),
+   * as `npm run api` does. Off by default: most API tests run against no simulator at all.
    */
   proveRealms?: boolean;
 }

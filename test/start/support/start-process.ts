@@ -27,6 +27,7 @@ export async function startEnv({ dataDir, extra = {} }: StartEnvOptions): Promis
     TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
     TEMPORAL_DEV_SERVER_UI_PORT: String(uiPort),
     PGLITE_PORT: String(pglitePort),
+    MAIL_SINK_PORT: '0',
     TEMPORAL_CLI_PATH: requireTemporalBinaries().cli,
     LOG_LEVEL: 'info',
     ...extra,

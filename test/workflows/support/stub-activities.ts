@@ -57,6 +57,7 @@ export function stubActivities(overrides: Partial<Activities> = {}): { activitie
     endSyncRun: async () => {},
     notifyMerchant: async () => ({ notificationId: 'notice-2', created: true }),
     deliverNotificationWebhook: async () => 'no_webhook' as const,
+    deliverNoticeEmail: async () => 'sent' as const,
   };
   const activities = Object.fromEntries(
     Object.entries({ ...healthy, ...overrides })

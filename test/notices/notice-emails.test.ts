@@ -1,0 +1,126 @@
+/**
+ * Every notice is also an email, sent once, through a real SMTP server (the mail sink, parsed with
+ * mailparser): "needs attention" when QuickBooks revokes the grant, "re-authorized, syncing again" when
+ * the merchant comes back. An SMTP server answering 4xx is retried with backoff and the sync never waits
+ * for it; a 5xx is permanent and recorded on the notice's email; a merchant who turned emails off gets none.
+ */
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordCompanyProfile } from '../../db/queries/connections.js';
+import { updateMerchantContact } from '../../db/queries/merchants.js';
+import { notificationEmails, notifications } from '../../db/schema/index.js';
+import { startMailSink, type CaughtMail, type MailSink } from '../../local/mail-sink.js';
+import { syncNowSignal } from '../../workflows/messages.js';
+import { startSyncFixture, type ConnectedCompany, type SyncFixture } from '../support/sync-fixture.js';
+
+const PUBLIC_BASE_URL = 'http://dashboard.test';
+
+describe('notice emails', () => {
+  let sink: MailSink;
+  let fixture: SyncFixture;
+  beforeAll(async () => {
+    sink = await startMailSink();
+    fixture = await startSyncFixture({ email: { smtpUrl: sink.url, publicBaseUrl: PUBLIC_BASE_URL } });
+    await updateMerchantContact(fixture.db.db, fixture.merchant.id, { email: 'owner@demo-landscaping.example' });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    await sink?.close();
+  });
+
+  async function connectNamed(name: string): Promise<ConnectedCompany> {
+    const connection = await fixture.connect({ company: { customers: 3, invoices: 5 } });
+    await recordCompanyProfile(fixture.db.db, connection.connectionId, { profile: { name, country: 'US', homeCurrency: 'USD' } });
+    await fixture.waitFor(connection, (view) => view.lastSyncedAt !== null);
+    return connection;
+  }
+
+  async function revoke(connection: ConnectedCompany) {
+    await fixture.simulator.control.disconnect(connection.realmId);
+    await connection.handle.signal(syncNowSignal, { reason: 'test' });
+    await fixture.waitFor(connection, (view) => view.status === 'needs_reauthorization');
+  }
+
+  const mailsFor = (connection: ConnectedCompany) => sink.mails().filter((mail) => mail.headers['x-quickbooks-sync-connection'] === connection.connectionId);
+
+  async function outboxOf(connection: ConnectedCompany, kind: string) {
+    return fixture.db.db
+      .select({ email: notificationEmails })
+      .from(notificationEmails)
+      .innerJoin(notifications, eq(notifications.id, notificationEmails.notificationId))
+      .where(and(eq(notifications.connectionId, connection.connectionId), eq(notifications.kind, kind as 'needs_reauthorization')));
+  }
+
+  it('emails "action needed" once, with a button straight into Re-authorize, then "syncing again" after re-authorization', { timeout: 90_000 }, async () => {
+    const connection = await connectNamed('Demo Landscaping LLC');
+    await revoke(connection);
+    const [mail] = (await sink.waitFor(() => mailsFor(connection).length >= 1)).filter((caught) => caught.headers['x-quickbooks-sync-connection'] === connection.connectionId) as [CaughtMail];
+    expect(mail.subject).toBe('Action needed: reconnect QuickBooks for Demo Landscaping LLC');
+    expect(mail.to).toEqual(['owner@demo-landscaping.example']);
+    const link = `${PUBLIC_BASE_URL}/quickbooks/reconnect?connection=${connection.connectionId}`;
+    expect(mail.text).toContain(link);
+    expect(mail.text).toContain('Demo Landscaping LLC');
+    expect(mail.html).toContain(`href="${link.replace(/&/g, '&amp;')}"`);
+    expect(mail.html!.match(/<a /g)).toHaveLength(1);
+    // The server's 250 comes a moment before the outbox records it.
+    await expect.poll(async () => (await outboxOf(connection, 'needs_reauthorization'))[0]?.email.status, { timeout: 10_000 }).toBe('sent');
+    const [outbox] = await outboxOf(connection, 'needs_reauthorization');
+    expect(outbox!.email).toMatchObject({ status: 'sent', attempts: 1, recipient: 'owner@demo-landscaping.example' });
+    expect(mail.messageId).toBe(`<${outbox!.email.idempotencyKey}@dashboard.test>`);
+
+    await fixture.reauthorize(connection);
+    await sink.waitFor(() => mailsFor(connection).some((caught) => caught.subject === 'QuickBooks for Demo Landscaping LLC is re-authorized and syncing again'));
+    await fixture.waitFor(connection, (view) => view.status === 'active');
+    // However often the workflow replays or its activities retry: one email per notice.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(mailsFor(connection).map((caught) => caught.subject)).toEqual([
+      'Action needed: reconnect QuickBooks for Demo Landscaping LLC',
+      'QuickBooks for Demo Landscaping LLC is re-authorized and syncing again',
+    ]);
+  });
+
+  it('retries an SMTP server that answers 4xx, with backoff, without holding up the sync', { timeout: 90_000 }, async () => {
+    const connection = await connectNamed('Retry Gardens Inc');
+    const before = sink.attempts();
+    sink.respond((attempt) => (attempt - before <= 2 ? { code: 451, message: 'Try again later' } : 'accept'));
+    try {
+      await revoke(connection);
+      // Parked and saying so while the mail is still being refused: nothing waits for it.
+      expect((await outboxOf(connection, 'needs_reauthorization'))[0]!.email.status).toBe('pending');
+      const [mail] = (await sink.waitFor(() => mailsFor(connection).length >= 1, 60_000)).filter((caught) => caught.headers['x-quickbooks-sync-connection'] === connection.connectionId);
+      expect(mail!.subject).toBe('Action needed: reconnect QuickBooks for Retry Gardens Inc');
+      await expect.poll(async () => (await outboxOf(connection, 'needs_reauthorization'))[0]?.email.status, { timeout: 10_000 }).toBe('sent');
+      const [outbox] = await outboxOf(connection, 'needs_reauthorization');
+      expect(outbox!.email).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+    } finally {
+      sink.respond(() => 'accept');
+    }
+  });
+
+  it('records a permanent refusal (5xx) on the notice and does not retry it', { timeout: 60_000 }, async () => {
+    const connection = await connectNamed('Bounce Landscaping');
+    sink.respond(() => ({ code: 550, message: 'No such mailbox' }));
+    try {
+      await revoke(connection);
+      await expect.poll(async () => (await outboxOf(connection, 'needs_reauthorization'))[0]?.email.status, { timeout: 30_000 }).toBe('failed');
+      const [outbox] = await outboxOf(connection, 'needs_reauthorization');
+      expect(outbox!.email).toMatchObject({ attempts: 1, lastError: expect.stringContaining('550') });
+      expect(mailsFor(connection)).toEqual([]);
+    } finally {
+      sink.respond(() => 'accept');
+    }
+  });
+
+  it('sends nothing to a merchant who turned notice emails off, and says why', { timeout: 60_000 }, async () => {
+    const connection = await connectNamed('Quiet Yards');
+    await updateMerchantContact(fixture.db.db, fixture.merchant.id, { notificationEmails: false });
+    try {
+      await revoke(connection);
+      await expect.poll(async () => (await outboxOf(connection, 'needs_reauthorization'))[0]?.email.status, { timeout: 30_000 }).toBe('skipped');
+      expect((await outboxOf(connection, 'needs_reauthorization'))[0]!.email.lastError).toBe('the merchant turned notice emails off');
+      expect(mailsFor(connection)).toEqual([]);
+    } finally {
+      await updateMerchantContact(fixture.db.db, fixture.merchant.id, { notificationEmails: true });
+    }
+  });
+});
