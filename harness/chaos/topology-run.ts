@@ -15,9 +15,10 @@
  * answered no request with 429, and every recorded history (runs started on either build) replays with
  * `npm run replay` against both the old and the new workflow code.
  */
-import { writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { buildWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { eq, sql } from 'drizzle-orm';
 import { quickbooksRecords } from '../../db/schema/index.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
@@ -98,16 +99,17 @@ export async function runTopology(options: TopologyOptions): Promise<TopologyRun
       simulator: { seed: rng.seed() },
     });
     const activeStack = stack;
-    // Both builds' workflow bundles are made once, ahead of the workers: the new build's workers serve its
-    // bundle, the old build's get theirs as WORKFLOW_BUNDLE_PATH (a worker that knows the setting loads it
-    // instead of bundling workflows/ itself), and the replays at the end use both.
-    const bundled = (entry: string, file: string) =>
-      bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, entry) }).then(({ code }) => {
-        writeFileSync(join(workDir, file), code);
-        return { code, path: join(workDir, file) };
-      });
-    const oldBuild = await bundled('workflows/index.ts', 'old-build-workflow-bundle.js');
-    const newBuild = await bundled('harness/topology/rollout-workflows.ts', 'new-build-workflow-bundle.js');
+    // Both builds' workflow bundles are made once, ahead of the workers: the old build's is made the way
+    // `npm run build:workflows` makes it (with the key of the sources, which production workers check) and
+    // given as WORKFLOW_BUNDLE_PATH; the new build's workers serve theirs; the replays at the end use both.
+    const oldBuildPath = join(workDir, 'old-build-workflow-bundle.js');
+    await buildWorkflowBundle(oldBuildPath);
+    const oldBuild = { code: readFileSync(oldBuildPath, 'utf8'), path: oldBuildPath };
+    const newBuild = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'harness/topology/rollout-workflows.ts') }).then(({ code }) => {
+      const path = join(workDir, 'new-build-workflow-bundle.js');
+      writeFileSync(path, code);
+      return { code, path };
+    });
     fleet = await startFleet(stack, { balancerPort: balancer.port, apis: 2, workers: 3, syncInterval: options.syncInterval ?? '3s', bundles: { old: oldBuild.path, new: newBuild.path } });
     const activeFleet = fleet;
     log(`fleet up: ${fleet.apis.map((api) => `${api.label} ${api.url}`).join(', ')} behind ${fleet.balancer.url}; ${fleet.workers.map((worker) => worker.label).join(', ')}`);
