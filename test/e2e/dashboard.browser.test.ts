@@ -3,7 +3,8 @@
  * real product: the start command with the run's Temporal server (TEMPORAL_ADDRESS), a Postgres test
  * database (DATABASE_URL), its embedded QuickBooks simulator and its in-process worker. A merchant signs
  * in, connects QuickBooks through the simulator's consent form, watches the data arrive, loses the grant
- * when the app is disconnected inside QuickBooks, re-authorizes from the ⋯ menu with the keyboard, and
+ * when the app is disconnected inside QuickBooks, finds Re-authorize in the ⋯ menu with the keyboard,
+ * re-authorizes from the notice email (caught by the mail sink, its link followed, consent given), and
  * ends with records equal to QuickBooks' snapshot; then syncs now and disconnects. Screenshots of each
  * state go to test-artifacts/e2e/.
  */
@@ -105,7 +106,7 @@ describe('the dashboard in a real browser', () => {
     expect(await table.locator('[data-entity="total"]').textContent()).toBe(total.toLocaleString('en-US'));
   }
 
-  it('signs in, connects QuickBooks, parks on revocation, re-authorizes from the ⋯ menu, syncs and disconnects', async () => {
+  it('signs in, connects QuickBooks, parks on revocation, re-authorizes from the notice email, syncs and disconnects', async () => {
     const { realmId } = await simulator.createCompany(COMPANY);
 
     // Signed out, `/` is the sign-in form; the API key buys a session cookie.
@@ -159,8 +160,22 @@ describe('the dashboard in a real browser', () => {
     expect(await card(connectionId).getByTestId('notice').first().textContent()).toContain('Needs attention');
     await screenshot('06b-needs-attention');
 
-    // The notice was also emailed (caught by npm start's mail sink); its one button leads straight into
-    // Re-authorize for this connection.
+    // The books change while the connection is parked.
+    await simulator.applyChanges(realmId, { create: { Invoice: 3, Customer: 1 }, update: { Invoice: 2, Item: 1 }, delete: { Invoice: 1 }, void: { SalesReceipt: 1 } });
+
+    // ⋯ → Re-authorize is there for the keyboard: the menu is a <details> disclosure of real buttons.
+    const summary = card(connectionId).locator('details.menu > summary');
+    expect(await summary.getAttribute('aria-label')).toContain('Actions for QuickBooks');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    expect(await card(connectionId).locator('details.menu').getAttribute('open')).not.toBeNull();
+    await page.keyboard.press('Tab');
+    expect((await page.locator(':focus').textContent())?.trim()).toBe('Re-authorize');
+    await screenshot('07-menu-open');
+
+    // The notice was also emailed (caught by npm start's mail sink). The merchant re-authorizes from the
+    // email: its one button leads straight into Re-authorize for this connection, through consent, and
+    // back to the dashboard.
     const subject = `Action needed: reconnect QuickBooks for ${COMPANY.name}`;
     const caught = async () => ((await (await fetch(`${product.urls.mail!}mails.json`)).json()) as { data: { subject: string; text: string }[] }).data;
     await expect.poll(async () => (await caught()).filter((mail) => mail.subject === subject).length, { timeout: 30_000, interval: 500 }).toBe(1);
@@ -171,25 +186,10 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('link', { name: link }).first().click();
     await page.waitForURL(/\/connect\/oauth2/);
     await screenshot('06d-email-link-consent');
-    await page.goto(product.urls.dashboard);
-
-    // The books change while the connection is parked.
-    await simulator.applyChanges(realmId, { create: { Invoice: 3, Customer: 1 }, update: { Invoice: 2, Item: 1 }, delete: { Invoice: 1 }, void: { SalesReceipt: 1 } });
-
-    // ⋯ → Re-authorize, with the keyboard only: the menu is a <details> disclosure of real buttons.
-    const summary = card(connectionId).locator('details.menu > summary');
-    expect(await summary.getAttribute('aria-label')).toContain('Actions for QuickBooks');
-    await summary.focus();
-    await page.keyboard.press('Enter');
-    expect(await card(connectionId).locator('details.menu').getAttribute('open')).not.toBeNull();
-    await page.keyboard.press('Tab');
-    expect((await page.locator(':focus').textContent())?.trim()).toBe('Re-authorize');
-    await screenshot('07-menu-open');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/connect\/oauth2/);
     await page.getByRole('radio', { name: new RegExp(COMPANY.name) }).check();
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.waitForURL(/\/\?(.*&)?connection=/);
+    expect(new URL(page.url()).searchParams.get('connection')).toBe(connectionId);
     expect(await page.getByTestId('flash').textContent()).toContain('re-authorized');
     await screenshot('08-reauthorized');
 
