@@ -39,7 +39,8 @@ export interface StackOptions {
   /** The stack's own dev server persists to a SQLite file in workDir, so it can be killed and restarted. */
   persistTemporal?: boolean;
   temporalDynamicConfig?: Record<string, unknown>;
-  simulator?: { seed?: number; config?: Partial<SimulatorConfig> };
+  /** The QuickBooks simulator, with our app registered; `false`: none (an API test that never reaches Intuit), its endpoints then a closed port. */
+  simulator?: SimulatorChoice | false;
   /** The redirect URI registered with the simulator (the API's callback when the stack serves the API). */
   redirectUri?: string;
   /** The app's Disconnect URL registered with the simulator (the API's `/quickbooks/disconnect` behind the load balancer). */
@@ -56,6 +57,11 @@ export interface StackOptions {
   logger?: Logger;
   /** Notice emails: the activities (in process, and of spawned workers) send them through this SMTP server, linking to `publicBaseUrl`. */
   email?: { smtpUrl: string; publicBaseUrl: string };
+}
+
+export interface SimulatorChoice {
+  seed?: number;
+  config?: Partial<SimulatorConfig>;
 }
 
 export interface Stack {
@@ -78,6 +84,8 @@ export interface Stack {
   activityDeps: ActivityDeps;
   worker: Worker | undefined;
   logger: Logger;
+  /** Where spawned processes write their whole output (`<workDir>/<label>.log`); removed by close() unless `keepWorkDir`. */
+  workDir: string;
   /** The environment of `npm run worker` against this stack. */
   workerEnv(extra?: Record<string, string>): Record<string, string>;
   /** Starts a worker process (default entry worker/main.ts); its output goes to `<workDir>/<label>.log`. */
@@ -90,12 +98,21 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-const APP = { clientId: 'stack-client-id', clientSecret: 'stack-client-secret', redirectUri: 'http://127.0.0.1:9/oauth/quickbooks/callback' };
+/** A stack started with `simulator: false`. */
+export type StackWithoutSimulator = Omit<Stack, 'simulator'> & { simulator: undefined };
 
-export async function startStack(options: StackOptions): Promise<Stack> {
+/** Nothing listens on the discard port: without a simulator, a call to Intuit fails at once. */
+const NO_INTUIT_URL = 'http://127.0.0.1:9';
+const APP = { clientId: 'stack-client-id', redirectUri: `${NO_INTUIT_URL}/oauth/quickbooks/callback` };
+
+export function startStack(options: StackOptions & { simulator: false }): Promise<StackWithoutSimulator>;
+export function startStack(options: StackOptions & { simulator?: SimulatorChoice }): Promise<Stack>;
+export function startStack(options: StackOptions): Promise<Stack | StackWithoutSimulator>;
+export async function startStack(options: StackOptions): Promise<Stack | StackWithoutSimulator> {
   const workDir = options.workDir ?? join(process.cwd(), '.cache', 'stacks', `${process.pid}-${randomUUID()}`);
   mkdirSync(workDir, { recursive: true });
-  const app = { ...APP, redirectUri: options.redirectUri ?? APP.redirectUri };
+  // A secret of its own per stack, so a leak scan can look for it.
+  const app = { ...APP, clientSecret: `stack-client-secret-${randomBytes(12).toString('hex')}`, redirectUri: options.redirectUri ?? APP.redirectUri };
   const encryptionKey = randomBytes(32);
   const adminApiKey = `stack-admin-${randomBytes(16).toString('hex')}`;
   const sealer = createTokenSealer([encryptionKey]);
@@ -120,15 +137,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             dbFilename: options.persistTemporal ? join(workDir, 'temporal.sqlite') : undefined,
             dynamicConfig: options.temporalDynamicConfig,
           }).then((server) => (cleanups.push(() => server.stop()), server)),
-      startSimulator({ seed: options.simulator?.seed, config: options.simulator?.config, apps: [{ clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [app.redirectUri], ...(options.disconnectUrl ? { disconnectUrl: options.disconnectUrl } : {}) }] }).then(
-        (running) => (cleanups.push(() => running.close()), running),
-      ),
+      options.simulator === false
+        ? undefined
+        : startSimulator({ seed: options.simulator?.seed, config: options.simulator?.config, apps: [{ clientId: app.clientId, clientSecret: app.clientSecret, redirectUris: [app.redirectUri], ...(options.disconnectUrl ? { disconnectUrl: options.disconnectUrl } : {}) }] }).then(
+            (running) => (cleanups.push(() => running.close()), running),
+          ),
     ]);
     const temporal = options.temporal ?? { address: temporalServer!.address, namespace: temporalServer!.namespace };
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: temporal.namespace });
-    const endpoints = intuitEndpoints('sandbox', simulator.url);
+    const intuitUrl = simulator?.url ?? NO_INTUIT_URL;
+    const endpoints = intuitEndpoints('sandbox', intuitUrl);
     const oauth = createIntuitOAuth({ ...app, environment: 'sandbox', endpoints, logger, requestTimeoutMs: 10_000 });
     const activityDeps: ActivityDeps = {
       db: database.db,
@@ -152,7 +172,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       INTUIT_CLIENT_ID: app.clientId,
       INTUIT_CLIENT_SECRET: app.clientSecret,
       INTUIT_REDIRECT_URI: app.redirectUri,
-      QBO_SIMULATOR_URL: simulator.url,
+      QBO_SIMULATOR_URL: intuitUrl,
       TOKEN_ENCRYPTION_KEYS: encryptionKey.toString('base64'),
       // Several workers on one host: each takes a free port for its /metrics.
       WORKER_METRICS_PORT: '0',
@@ -186,6 +206,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       activityDeps,
       worker,
       logger,
+      workDir,
       workerEnv,
       spawnWorker: (spawnOptions) => spawnChild(spawnOptions.label, spawnOptions.entry ?? 'worker/main.ts', workerEnv(spawnOptions.env), spawnOptions.nodeFlags),
       apiEnv,

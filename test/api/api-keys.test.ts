@@ -35,7 +35,7 @@ describe('API keys', () => {
 
   beforeAll(async () => {
     h = await createApiHarness({ clock: () => now, logLines });
-    replica = await createApiHarness({ database: h.database, temporal: h.temporal, clock: () => now });
+    replica = await createApiHarness({ replicaOf: h, clock: () => now });
   });
   afterAll(async () => {
     await replica?.close();

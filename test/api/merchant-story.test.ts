@@ -5,16 +5,9 @@
  * connection parked with a notice, re-authorize through the same steps, and end with records that equal
  * QuickBooks' own snapshot; then disconnect.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountingApi } from '../../quickbooks/accounting-api.js';
-import { createRealmRateLimiter } from '../../quickbooks/rate-limiter.js';
-import { completeConsent, startSimulator, type CompanySnapshot, type RunningSimulator } from '../../simulator/index.js';
-import { intuitEndpoints } from '../../shared/config.js';
-import { createSyncWorker } from '../../worker/create-worker.js';
-import { asMerchant, createApiHarness, INTUIT_APP, type ApiHarness } from './support/harness.js';
+import { completeConsent, type CompanySnapshot, type RunningSimulator } from '../../simulator/index.js';
+import { asMerchant, createApiHarness, type SimulatedApiHarness } from './support/harness.js';
 import { callbackPathOf } from './support/oauth-flow.js';
 
 interface ConnectionBody {
@@ -33,43 +26,18 @@ interface RecordBody {
 
 describe('a merchant’s QuickBooks connection, end to end over HTTP', () => {
   let simulator: RunningSimulator;
-  let h: ApiHarness;
-  let worker: Worker;
-  let running: Promise<void>;
-  let server: ServerType;
+  let h: SimulatedApiHarness;
   let apiUrl: string;
 
   beforeAll(async () => {
-    simulator = await startSimulator({ seed: 11 });
-    h = await createApiHarness({ simulatorUrl: simulator.url });
-    const endpoints = intuitEndpoints('sandbox', simulator.url);
-    worker = await createSyncWorker({
-      connection: h.temporal.nativeConnection,
-      namespace: h.temporal.namespace,
-      taskQueue: h.temporal.taskQueue,
-      workflowBundle: h.temporal.workflowBundle,
-      deps: {
-        db: h.database.db,
-        sealer: h.sealer,
-        oauth: h.oauth,
-        api: createAccountingApi({ baseUrl: endpoints.accountingApi, limiter: createRealmRateLimiter({}), logger: h.deps.logger, requestTimeoutMs: 10_000 }),
-        logger: h.deps.logger,
-      },
-    });
-    running = worker.run();
+    // The stack's simulator and its production worker in this process, syncing what the API connects.
+    h = await createApiHarness({ simulator: { seed: 11 }, worker: true });
+    simulator = h.simulator;
     // A real listening API, so that the merchant's browser can be sent to our Disconnect URL like Intuit does.
-    server = await new Promise((resolve) => {
-      const started = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-    });
-    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await simulator.control.registerApp({ ...INTUIT_APP, disconnectUrl: `${apiUrl}/quickbooks/disconnect` });
+    apiUrl = await h.listen();
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    worker?.shutdown();
-    await running;
     await h?.close();
-    await simulator?.close();
   });
 
   async function getConnection(apiKey: string, id: string): Promise<ConnectionBody> {

@@ -11,14 +11,14 @@ import type { RunningSimulator } from '../../simulator/index.js';
 import { workflowIdForConnection } from '../../shared/contract.js';
 import { merchantIdKey, realmIdKey } from '../../shared/search-attributes.js';
 import type { QuickBooksTokenSet } from '../../shared/tokens.js';
-import { asMerchant, createApiHarness, type ApiHarness } from './support/harness.js';
+import { asMerchant, createApiHarness, type SimulatedApiHarness } from './support/harness.js';
 import {
   callback,
   connectCompany,
   consentToNewConnection,
   consentToReauthorization,
   receivedSignals,
-  startApiSimulator,
+  API_SIMULATOR,
   startRecordingWorker,
   tokenEndpointCalls,
   workflowExists,
@@ -33,21 +33,20 @@ async function errorCode(response: Response): Promise<string> {
 }
 
 describe('GET /oauth/quickbooks/callback', () => {
-  let h: ApiHarness;
+  let h: SimulatedApiHarness;
   let simulator: RunningSimulator;
   let worker: { stop(): Promise<void> };
   let clockOffsetMs = 0;
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    simulator = await startApiSimulator();
-    h = await createApiHarness({ simulatorUrl: simulator.url, clock: () => new Date(Date.now() + clockOffsetMs), logLines });
+    h = await createApiHarness({ simulator: API_SIMULATOR, clock: () => new Date(Date.now() + clockOffsetMs), logLines });
+    simulator = h.simulator;
     worker = await startRecordingWorker(h.temporal);
   });
   afterAll(async () => {
     await worker?.stop();
     await h?.close();
-    await simulator?.close();
   });
 
   const newCompany = async () => (await simulator.control.createCompany({ invoices: 2, customers: 2 })).realmId;

@@ -9,21 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConnection } from '../../db/queries/connections.js';
 import { workflowIdForConnection } from '../../shared/contract.js';
 import type { RunningSimulator } from '../../simulator/index.js';
-import { createApiHarness, type ApiHarness } from './support/harness.js';
-import { callback, consentToNewConnection, startApiSimulator, workflowExists } from './support/oauth-flow.js';
+import { createApiHarness, type SimulatedApiHarness } from './support/harness.js';
+import { API_SIMULATOR, callback, consentToNewConnection, workflowExists } from './support/oauth-flow.js';
 
 describe('realm proof on a first connect', () => {
-  let h: ApiHarness;
+  let h: SimulatedApiHarness;
   let simulator: RunningSimulator;
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    simulator = await startApiSimulator();
-    h = await createApiHarness({ simulatorUrl: simulator.url, proveRealms: true, logLines });
+    h = await createApiHarness({ simulator: API_SIMULATOR, proveRealms: true, logLines });
+    simulator = h.simulator;
   });
   afterAll(async () => {
     await h?.close();
-    await simulator?.close();
   });
 
   const newCompany = async () => (await simulator.control.createCompany({ invoices: 1, customers: 1 })).realmId;

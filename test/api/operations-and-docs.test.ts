@@ -121,7 +121,7 @@ describe('when the database is down', () => {
     const healthy = await createApiHarness();
     const broken = await openDatabase({ url: healthy.database.url, maxConnections: 1 });
     await broken.close();
-    h = await createApiHarness({ database: { ...healthy.database, db: broken.db }, temporal: healthy.temporal });
+    h = await createApiHarness({ replicaOf: healthy, db: broken.db });
     cleanup = () => healthy.close();
   });
   let cleanup: () => Promise<void>;

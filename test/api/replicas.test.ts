@@ -5,27 +5,23 @@
  * proxy forwarded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../simulator/index.js';
-import { createApiHarness, PUBLIC_BASE_URL, type ApiHarness } from './support/harness.js';
-import { callback, consentToNewConnection, startApiSimulator } from './support/oauth-flow.js';
+import { createApiHarness, PUBLIC_BASE_URL, type ApiHarness, type SimulatedApiHarness } from './support/harness.js';
+import { API_SIMULATOR, callback, consentToNewConnection } from './support/oauth-flow.js';
 
 const LIMIT = 4;
 
 describe('two API replicas behind a load balancer', () => {
-  let simulator: RunningSimulator;
-  let first: ApiHarness;
+  let first: SimulatedApiHarness;
   let second: ApiHarness;
 
   beforeAll(async () => {
-    simulator = await startApiSimulator();
-    const options = { simulatorUrl: simulator.url, trustedProxyHops: 1, rateLimits: { oauthCallback: LIMIT, session: LIMIT } };
-    first = await createApiHarness(options);
-    second = await createApiHarness({ ...options, database: first.database, temporal: first.temporal });
+    const options = { trustedProxyHops: 1, rateLimits: { oauthCallback: LIMIT, session: LIMIT } };
+    first = await createApiHarness({ ...options, simulator: API_SIMULATOR });
+    second = await createApiHarness({ ...options, replicaOf: first });
   });
   afterAll(async () => {
     await second?.close();
     await first?.close();
-    await simulator?.close();
   });
 
   /** The load balancer appends the client's address to X-Forwarded-For and picks a replica. */
@@ -45,7 +41,7 @@ describe('two API replicas behind a load balancer', () => {
 
   it('completes on one replica an authorization the other started', async () => {
     const merchant = await first.createMerchant();
-    const { connectionId, callbackPath } = await consentToNewConnection(first, merchant.apiKey, { realmId: (await simulator.control.createCompany({ invoices: 1, customers: 1 })).realmId, decision: 'cancel' });
+    const { connectionId, callbackPath } = await consentToNewConnection(first, merchant.apiKey, { realmId: (await first.simulator.control.createCompany({ invoices: 1, customers: 1 })).realmId, decision: 'cancel' });
     const response = await callback(second, callbackPath, { accept: 'application/json', 'x-forwarded-for': '203.0.113.20' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ result: 'access_denied', connection: { id: connectionId } });

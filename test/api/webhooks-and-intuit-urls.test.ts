@@ -16,8 +16,8 @@ import { createApp } from '../../api/app.js';
 import { getConnection, setConnectionStatus } from '../../db/queries/connections.js';
 import { oauthStates } from '../../db/schema/index.js';
 import { completeConsent, type RunningSimulator } from '../../simulator/index.js';
-import { asMerchant, createApiHarness, WEBHOOK_VERIFIER_TOKEN, type ApiHarness } from './support/harness.js';
-import { callback, callbackPathOf, connectCompany, receivedSignals, startApiSimulator, startRecordingWorker } from './support/oauth-flow.js';
+import { asMerchant, createApiHarness, WEBHOOK_VERIFIER_TOKEN, type SimulatedApiHarness } from './support/harness.js';
+import { API_SIMULATOR, callback, callbackPathOf, connectCompany, receivedSignals, startRecordingWorker } from './support/oauth-flow.js';
 
 const sign = (body: string, token = WEBHOOK_VERIFIER_TOKEN) => createHmac('sha256', token).update(body).digest('base64');
 const legacyBody = (realmIds: string[]) =>
@@ -43,7 +43,7 @@ const cloudEventsBody = (realmIds: string[]) =>
   );
 
 describe('webhooks, Intuit app URLs and workflow signals', () => {
-  let h: ApiHarness;
+  let h: SimulatedApiHarness;
   let simulator: RunningSimulator;
   let worker: { stop(): Promise<void> };
   let merchant: { id: string; apiKey: string };
@@ -61,8 +61,8 @@ describe('webhooks, Intuit app URLs and workflow signals', () => {
     h.request('/webhooks/quickbooks', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   beforeAll(async () => {
-    simulator = await startApiSimulator();
-    h = await createApiHarness({ simulatorUrl: simulator.url });
+    h = await createApiHarness({ simulator: API_SIMULATOR });
+    simulator = h.simulator;
     worker = await startRecordingWorker(h.temporal);
     merchant = await h.createMerchant();
     otherMerchant = await h.createMerchant();
@@ -76,7 +76,6 @@ describe('webhooks, Intuit app URLs and workflow signals', () => {
   afterAll(async () => {
     await worker?.stop();
     await h?.close();
-    await simulator?.close();
   });
 
   describe('POST /webhooks/quickbooks', () => {

@@ -14,9 +14,9 @@ import { createAdaptorServer } from '@hono/node-server';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../simulator/index.js';
-import { createApiHarness, type ApiHarness } from '../api/support/harness.js';
+import { createApiHarness, type SimulatedApiHarness } from '../api/support/harness.js';
 import { htmlPages, signedInMerchant, type HtmlPage, type SignedInMerchant } from '../api/support/html-pages.js';
-import { startApiSimulator } from '../api/support/oauth-flow.js';
+import { API_SIMULATOR } from '../api/support/oauth-flow.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -28,7 +28,7 @@ const COLLECT_VIOLATIONS = `document.addEventListener('securitypolicyviolation',
 
 describe('the Content-Security-Policy in Chromium', () => {
   let simulator: RunningSimulator;
-  let h: ApiHarness;
+  let h: SimulatedApiHarness;
   let server: Server;
   let origin: string;
   let context: BrowserContext;
@@ -38,8 +38,8 @@ describe('the Content-Security-Policy in Chromium', () => {
   const reported: string[] = [];
 
   beforeAll(async () => {
-    simulator = await startApiSimulator();
-    h = await createApiHarness({ simulatorUrl: simulator.url });
+    h = await createApiHarness({ simulator: API_SIMULATOR });
+    simulator = h.simulator;
     server = createAdaptorServer({ fetch: h.app.fetch }) as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -55,7 +55,6 @@ describe('the Content-Security-Policy in Chromium', () => {
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     await new Promise((resolve) => server?.close(resolve));
     await h?.close();
-    await simulator?.close();
   });
 
   async function open(target: HtmlPage | string): Promise<Page> {

@@ -5,25 +5,24 @@
  * a failed token refresh and a `needs_reauthorization` cycle, and its audit row carries what an operator
  * needs (counts, duration, outcome, error type, Intuit-Tid).
  */
-import type { Worker } from '@temporalio/worker';
-import { Registry } from 'prom-client';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../api/app.js';
 import { issueApiKey } from '../../api/auth/api-keys.js';
 import { loadCredentials } from '../../db/queries/credentials.js';
 import { apiKeys } from '../../db/schema/index.js';
+import type { ManagedProcess } from '../../harness/node-process.js';
+import { createMetricsRegistry, startApiServer, type RunningApi } from '../../local/api-server.js';
+import { startWorker, type RunningWorker } from '../../local/worker.js';
 import { createAccountingApi } from '../../quickbooks/accounting-api.js';
 import { ThrottledError } from '../../quickbooks/errors.js';
 import { freePort } from '../../local/free-port.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createSyncMetrics } from '../../shared/metrics.js';
-import { buildActivityDeps } from '../../worker/activity-deps.js';
-import { createSyncWorker } from '../../worker/create-worker.js';
 import { syncNowSignal } from '../../workflows/messages.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
 /** The value of one series in Prometheus text format (0 when the series is absent). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -43,16 +42,16 @@ const COMPANY = { seed: 81, customers: 6, items: 3, invoices: 14, salesReceipts:
 
 describe('the worker process serves /metrics', () => {
   let fixture: SyncFixture;
-  let worker: WorkerProcess;
+  let worker: ManagedProcess;
   let url: string;
   beforeAll(async () => {
     fixture = await startSyncFixture({ inProcessWorker: false, workflow: { pageSize: 5 } });
     const port = await freePort();
     url = `http://127.0.0.1:${port}/metrics`;
-    worker = spawnWorkerProcess({ ...fixture.workerEnv(), WORKER_METRICS_PORT: String(port), LOG_LEVEL: 'info' });
+    worker = fixture.stack.spawnWorker({ label: 'metrics-worker', env: { WORKER_METRICS_PORT: String(port), LOG_LEVEL: 'info' } });
   });
   afterAll(async () => {
-    await worker?.kill('SIGTERM');
+    await worker?.stop('SIGTERM');
     await fixture?.close();
   });
 
@@ -81,49 +80,39 @@ describe('the worker process serves /metrics', () => {
     expect(sample(after, 'quickbooks_request_duration_seconds_sum', { operation: 'query', status: '200' })).toBeGreaterThan(0);
     expect(sample(after, 'quickbooks_connections', { status: 'active' })).toBe(1);
     expect(sample(before, 'quickbooks_connections', { status: 'active' })).toBe(0);
-    expect(worker.output()).toMatch(/worker metrics at \/metrics/);
+    expect(readFileSync(join(fixture.stack.workDir, 'metrics-worker.log'), 'utf8')).toMatch(/worker metrics at \/metrics/);
   });
 });
 
 describe('the API and an in-process worker on one registry (npm start)', () => {
   let fixture: SyncFixture;
-  let app: App;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: RunningWorker;
+  let api: RunningApi;
+  let apiUrl: string;
   let apiKey: string;
-  const registry = new Registry();
-  const scrape = async () => (await app.request('/metrics')).text();
+  const registry = createMetricsRegistry();
+  const workerFailures: unknown[] = [];
+  const scrape = async () => (await fetch(`${apiUrl}/metrics`)).text();
 
   beforeAll(async () => {
     // Access tokens that live two minutes: every cycle refreshes first (the workflow refreshes within five).
     fixture = await startSyncFixture({ inProcessWorker: false, workflow: { pageSize: 5 }, simulatorConfig: { accessTokenTtlSeconds: 120 } });
+    // `npm start`'s own worker and API (local/worker.ts, local/api-server.ts) against the stack, on one registry.
     const logger = createLogger({ level: 'silent' });
-    const config = loadConfig('worker', fixture.workerEnv());
-    worker = await createSyncWorker({
-      connection: fixture.temporal.nativeConnection,
-      namespace: fixture.temporal.namespace,
-      taskQueue: fixture.temporal.taskQueue,
-      deps: buildActivityDeps(config, fixture.db.db, logger, { metricsRegistry: registry }),
-      workflowBundle: fixture.temporal.workflowBundle,
-    });
-    running = worker.run();
-    app = createApp({
-      db: fixture.db.db,
-      temporal: { client: fixture.temporal.client, taskQueue: fixture.temporal.taskQueue },
-      sealer: fixture.sealer,
-      oauth: fixture.oauth,
-      config: { publicBaseUrl: 'http://api.test', adminApiKey: 'metrics-test-admin-key-0123456789', webhookVerifierToken: undefined, syncIntervalMs: 60_000, dashboardPath: '/' },
-      logger,
-      metricsRegistry: registry,
-    });
+    const bundle = { code: readFileSync(fixture.temporal.workflowBundle.codePath, 'utf8') };
+    worker = await startWorker({ config: loadConfig('worker', fixture.workerEnv()), db: fixture.db.db, bundle, logger, metricsRegistry: registry, onFatal: (error) => workerFailures.push(error) });
+    api = await startApiServer({ config: loadConfig('api', fixture.stack.apiEnv(0)), db: fixture.db.db, logger, metricsRegistry: registry });
+    apiUrl = `http://127.0.0.1:${api.port}`;
     const issued = issueApiKey();
     await fixture.db.db.insert(apiKeys).values({ merchantId: fixture.merchant.id, keyHash: issued.keyHash, keyPrefix: issued.keyPrefix });
     apiKey = issued.key;
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await api?.stop();
+    await worker?.stop();
+    await api?.closeTemporal();
     await fixture?.close();
+    expect(workerFailures).toEqual([]);
   });
 
   it('GET /metrics shows the sync moving, a revocation as failures by type, and the audit row says why', async () => {
@@ -149,7 +138,7 @@ describe('the API and an in-process worker on one registry (npm start)', () => {
     expect(sample(parked, 'quickbooks_connections', { status: 'needs_reauthorization' })).toBe(1);
 
     // The audit row of that cycle exists although the pull never ran (the refresh before it was refused).
-    const response = await app.request(`/v1/connections/${connection.connectionId}/sync-runs`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const response = await fetch(`${apiUrl}/v1/connections/${connection.connectionId}/sync-runs`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(response.status).toBe(200);
     const runs = ((await response.json()) as { data: { kind: string; outcome: string; startedAt: string; finishedAt: string | null; counts: object; errorType: string | null; intuitTid: string | null }[] }).data;
     const revoked = runs.find((run) => run.outcome === 'needs_reauthorization')!;

@@ -7,33 +7,19 @@
  * keys are searched for in every column of every table, every workflow history (payloads decoded), the
  * worker's and the API's logs, every API response and every notice POSTed to the merchant.
  */
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { serve, type ServerType } from '@hono/node-server';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../api/app.js';
 import { connectionCredentials, merchants } from '../../db/schema/index.js';
-import { createIntuitOAuth } from '../../quickbooks/oauth.js';
+import type { ManagedProcess } from '../../harness/node-process.js';
 import { compareWithSnapshot } from '../../harness/verify-records.js';
-import { intuitEndpoints } from '../../shared/config.js';
-import { createLogger } from '../../shared/logger.js';
-import { createTokenSealer, type TokenSealer } from '../../shared/seal.js';
 import type { QuickBooksTokenSet } from '../../shared/tokens.js';
-import { completeConsent, startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestTemporal, type TestTemporal } from '../support/temporal.js';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { completeConsent, type RunningSimulator } from '../../simulator/index.js';
+import { ADMIN_API_KEY, createApiHarness, PUBLIC_BASE_URL, WEBHOOK_VERIFIER_TOKEN, type SimulatedApiHarness } from '../api/support/harness.js';
 import { databaseColumns, databaseTexts, findLeaks, historyTexts, readable, type Secret } from './support/leak-scan.js';
-
-const PUBLIC_BASE_URL = 'http://api.test';
-const REDIRECT_URI = `${PUBLIC_BASE_URL}/oauth/quickbooks/callback`;
-const INTUIT_APP = { clientId: 'leak-scan-client-id', clientSecret: `leak-scan-client-secret-${randomBytes(12).toString('hex')}` };
-const ADMIN_API_KEY = `leak-scan-admin-${randomBytes(16).toString('hex')}`;
-const WEBHOOK_VERIFIER_TOKEN = `leak-scan-verifier-${randomBytes(16).toString('hex')}`;
 
 interface Recorded {
   where: string;
@@ -41,15 +27,10 @@ interface Recorded {
 }
 
 describe('a complete merchant story leaks no secret', () => {
-  let db: TestDatabase;
-  let temporal: TestTemporal;
+  let h: SimulatedApiHarness;
   let simulator: RunningSimulator;
-  let sealer: TokenSealer;
-  let app: App;
-  let worker: WorkerProcess;
-  let apiServer: ServerType;
+  let worker: ManagedProcess;
   let merchantHooks: Server;
-  const encryptionKey = randomBytes(32).toString('base64');
   const apiLogLines: string[] = [];
   const responses: Recorded[] = [];
   const merchantWebhookBodies: Recorded[] = [];
@@ -58,45 +39,18 @@ describe('a complete merchant story leaks no secret', () => {
   const keyBearingResponses = new Set<number>();
 
   beforeAll(async () => {
-    [db, temporal, simulator] = await Promise.all([
-      createTestDatabase(),
-      connectTestTemporal(),
-      // 302 s access tokens: the workflow refreshes 5 minutes before expiry, so every cycle refreshes; rotating
-      // the refresh token on every refresh (stricter than Intuit's daily) puts more secret values to the scan.
-      startSimulator({ seed: 23, apps: [{ ...INTUIT_APP, redirectUris: [REDIRECT_URI] }], config: { accessTokenTtlSeconds: 302, refreshTokenRotation: 'every_refresh' } }),
-    ]);
-    sealer = createTokenSealer([Buffer.from(encryptionKey, 'base64')]);
-    const logger = createLogger({
-      level: 'debug',
-      name: 'api',
-      destination: new Writable({ write: (chunk, _encoding, done) => void (apiLogLines.push(String(chunk)), done()) }),
-    });
-    app = createApp({
-      db: db.db,
-      temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-      sealer,
-      oauth: createIntuitOAuth({ ...INTUIT_APP, redirectUri: REDIRECT_URI, environment: 'sandbox', endpoints: intuitEndpoints('sandbox', simulator.url), logger }),
-      config: { publicBaseUrl: PUBLIC_BASE_URL, adminApiKey: ADMIN_API_KEY, webhookVerifierToken: WEBHOOK_VERIFIER_TOKEN, syncIntervalMs: 1_500, dashboardPath: '/' },
-      logger,
-      metricsRegistry: new Registry(),
-    });
+    // The API at debug level with a 1.5 s sync interval, over the stack's database, Temporal and simulator.
+    // 302 s access tokens: the workflow refreshes 5 minutes before expiry, so every cycle refreshes; rotating
+    // the refresh token on every refresh (stricter than Intuit's daily) puts more secret values to the scan.
+    h = await createApiHarness({ simulator: { seed: 23, config: { accessTokenTtlSeconds: 302, refreshTokenRotation: 'every_refresh' } }, syncIntervalMs: 1_500, logLines: apiLogLines });
+    simulator = h.simulator;
 
     // A listening API, so that the merchant's browser can be sent to our Disconnect URL the way Intuit does; its answers are recorded too.
-    apiServer = await new Promise((resolve) => {
-      const started = serve(
-        {
-          fetch: async (request: Request) => {
-            const response = await app.fetch(request);
-            responses.push({ where: `${request.method} ${new URL(request.url).pathname} (over a real socket)`, text: `${readable([...response.headers])}\n${await response.clone().text()}` });
-            return response;
-          },
-          port: 0,
-          hostname: '127.0.0.1',
-        },
-        () => resolve(started),
-      );
+    await h.listen(async (request: Request) => {
+      const response = await h.app.fetch(request);
+      responses.push({ where: `${request.method} ${new URL(request.url).pathname} (over a real socket)`, text: `${readable([...response.headers])}\n${await response.clone().text()}` });
+      return response;
     });
-    await simulator.control.registerApp({ ...INTUIT_APP, redirectUris: [REDIRECT_URI], disconnectUrl: `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}/quickbooks/disconnect` });
 
     merchantHooks = createServer((request, response) => {
       let body = '';
@@ -108,33 +62,19 @@ describe('a complete merchant story leaks no secret', () => {
     });
     await new Promise<void>((resolve) => merchantHooks.listen(0, '127.0.0.1', () => resolve()));
 
-    worker = spawnWorkerProcess({
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      TEMPORAL_TASK_QUEUE: temporal.taskQueue,
-      INTUIT_CLIENT_ID: INTUIT_APP.clientId,
-      INTUIT_CLIENT_SECRET: INTUIT_APP.clientSecret,
-      INTUIT_REDIRECT_URI: REDIRECT_URI,
-      QBO_SIMULATOR_URL: simulator.url,
-      TOKEN_ENCRYPTION_KEYS: encryptionKey,
-      WORKER_METRICS_PORT: '0',
-      LOG_LEVEL: 'debug',
-    });
+    // The production worker process (`npm run worker` against the stack), logging at debug level.
+    worker = h.stack.spawnWorker({ label: 'worker', env: { LOG_LEVEL: 'debug' } });
   });
 
   afterAll(async () => {
-    await worker?.kill('SIGTERM');
-    await new Promise<void>((resolve) => (apiServer ? apiServer.close(() => resolve()) : resolve()));
+    await worker?.stop('SIGTERM');
     await new Promise<void>((resolve) => (merchantHooks ? merchantHooks.close(() => resolve()) : resolve()));
-    await simulator?.close();
-    await temporal?.close();
-    await db?.destroy();
+    await h?.close();
   });
 
   /** Every call goes through here: its status, headers and body are kept for the scan. */
   async function call(path: string, init: RequestInit = {}): Promise<Response> {
-    const response = await app.request(path, init);
+    const response = await h.request(path, init);
     responses.push({ where: `${init.method ?? 'GET'} ${path} → ${response.status}`, text: `${readable([...response.headers])}\n${await response.clone().text()}` });
     return response;
   }
@@ -160,7 +100,7 @@ describe('a complete merchant story leaks no secret', () => {
   async function waitForSnapshot(connectionId: string, realmId: string): Promise<void> {
     await expect
       .poll(async () => {
-        const comparison = await compareWithSnapshot(db.db, connectionId, await simulator.control.snapshot(realmId));
+        const comparison = await compareWithSnapshot(h.database.db, connectionId, await simulator.control.snapshot(realmId));
         return comparison.lost + comparison.duplicated + comparison.mismatched === 0 && comparison.live > 0;
       }, { timeout: 90_000, interval: 500 })
       .toBe(true);
@@ -169,7 +109,7 @@ describe('a complete merchant story leaks no secret', () => {
   it('connects, syncs, is revoked, re-authorizes and disconnects; then no secret is found anywhere', { timeout: 300_000 }, async () => {
     const owner = await createMerchant('Owner Merchant');
     const other = await createMerchant('Other Merchant');
-    await db.db.update(merchants).set({ webhookUrl: `http://127.0.0.1:${(merchantHooks.address() as AddressInfo).port}/notices` }).where(eq(merchants.id, owner.id));
+    await h.database.db.update(merchants).set({ webhookUrl: `http://127.0.0.1:${(merchantHooks.address() as AddressInfo).port}/notices` }).where(eq(merchants.id, owner.id));
     const { realmId } = await simulator.control.createCompany({ seed: 29, customers: 12, items: 6, invoices: 80, salesReceipts: 10, creditMemos: 3, refundReceipts: 2, payments: 12 });
     const { realmId: otherRealm } = await simulator.control.createCompany({ seed: 31, customers: 4, items: 2, invoices: 10 });
 
@@ -234,32 +174,32 @@ describe('a complete merchant story leaks no secret', () => {
     expect(new Set(issued.map((secret) => secret.kind))).toEqual(new Set(['authorization_code', 'access_token', 'refresh_token']));
     const tokens: Secret[] = issued.map((secret) => ({ label: `${secret.kind} ${secret.value.slice(0, 8)}… (${secret.realmId})`, value: secret.value }));
     const configuration: Secret[] = [
-      { label: 'Intuit client secret', value: INTUIT_APP.clientSecret },
-      { label: 'TOKEN_ENCRYPTION_KEYS', value: encryptionKey },
+      { label: 'Intuit client secret', value: h.stack.app.clientSecret },
+      { label: 'TOKEN_ENCRYPTION_KEYS', value: h.stack.workerEnv().TOKEN_ENCRYPTION_KEYS! },
       { label: 'admin API key', value: ADMIN_API_KEY },
       { label: 'webhook verifier token', value: WEBHOOK_VERIFIER_TOKEN },
     ];
     const apiKeys: Secret[] = merchantApiKeys.map((key, index) => ({ label: `merchant API key ${index + 1}`, value: key }));
 
     // The tokens are in the database, sealed: the stored blob opens to tokens QuickBooks issued, and no column holds them in plaintext.
-    const [credentials] = await db.db.select().from(connectionCredentials).where(eq(connectionCredentials.connectionId, otherConnectionId));
-    const opened = sealer.unsealJson<QuickBooksTokenSet>(credentials!.sealedTokens);
+    const [credentials] = await h.database.db.select().from(connectionCredentials).where(eq(connectionCredentials.connectionId, otherConnectionId));
+    const opened = h.sealer.unsealJson<QuickBooksTokenSet>(credentials!.sealedTokens);
     expect(issued.map((secret) => secret.value)).toContain(opened.accessToken);
     expect(issued.map((secret) => secret.value)).toContain(opened.refreshToken);
-    const tables = await databaseTexts(db.db);
-    expect((await databaseColumns(db.db)).size).toBeGreaterThanOrEqual(8);
+    const tables = await databaseTexts(h.database.db);
+    expect((await databaseColumns(h.database.db)).size).toBeGreaterThanOrEqual(8);
     expect(findLeaks([...tokens, ...configuration, ...apiKeys], tables)).toEqual([]);
 
     // Workflow histories (every run, payloads decoded), search attributes and memo.
-    const histories = await historyTexts(temporal.client, temporal.taskQueue);
+    const histories = await historyTexts(h.temporal.client, h.temporal.taskQueue);
     expect(histories.length).toBeGreaterThanOrEqual(4);
     // Payloads are decoded: the tokensIssued signal's argument is readable (and carries only the sealed form).
     expect(histories.some((history) => history.text.includes('sealedTokens'))).toBe(true);
     expect(findLeaks([...tokens, ...configuration, ...apiKeys], histories)).toEqual([]);
 
-    // Logs: the production worker at debug level (its pino lines and Temporal's own), and the API's.
+    // Logs: the production worker at debug level (its pino lines and Temporal's own: all of its output, kept in its log file), and the API's.
     const logs = [
-      { where: 'worker process output', text: worker.output() },
+      { where: 'worker process output', text: readFileSync(join(h.stack.workDir, 'worker.log'), 'utf8') },
       { where: 'API log', text: apiLogLines.join('') },
     ];
     expect(logs[0]!.text).toContain(connectionId);
@@ -274,7 +214,7 @@ describe('a complete merchant story leaks no secret', () => {
 
     // The scan does find a leak: the tail of one refresh token planted in an ordinary column.
     const planted = issued.find((secret) => secret.kind === 'refresh_token')!.value.slice(-16);
-    await db.db.update(merchants).set({ name: `Other Merchant ${planted}` }).where(eq(merchants.id, other.id));
-    expect(findLeaks(tokens, await databaseTexts(db.db)).map((leak) => leak.where)).toEqual([expect.stringMatching(/^table public\.merchants row/)]);
+    await h.database.db.update(merchants).set({ name: `Other Merchant ${planted}` }).where(eq(merchants.id, other.id));
+    expect(findLeaks(tokens, await databaseTexts(h.database.db)).map((leak) => leak.where)).toEqual([expect.stringMatching(/^table public\.merchants row/)]);
   });
 });

@@ -7,6 +7,8 @@ import { inject } from 'vitest';
 export interface TestTemporal {
   address: string;
   namespace: string;
+  /** The client connection (what `npm run api` hands `buildAppDeps`). */
+  connection: Connection;
   client: Client;
   nativeConnection: NativeConnection;
   /** Unique per call, so workers of different files never take each other's tasks. */
@@ -24,6 +26,7 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
   return {
     address,
     namespace,
+    connection,
     client: new Client({ connection, namespace }),
     nativeConnection,
     taskQueue: `test-${randomUUID()}`,

@@ -4,16 +4,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
-import { completeConsent, startSimulator, type RunningSimulator } from '../../../simulator/index.js';
+import { completeConsent, type RunningSimulator } from '../../../simulator/index.js';
 import { workflowIdForConnection } from '../../../shared/contract.js';
 import type { TestTemporal } from '../../support/temporal.js';
 import type { RecordedSignal } from './recording-workflow.js';
 import { receivedSignalsQuery } from './recording-workflow.js';
-import { asMerchant, INTUIT_APP, type ApiHarness } from './harness.js';
+import { asMerchant, type ApiHarness } from './harness.js';
 
-export async function startApiSimulator(): Promise<RunningSimulator> {
-  return startSimulator({ apps: [INTUIT_APP], seed: 7 });
-}
+/** The simulator of the OAuth tests (`createApiHarness({ simulator: API_SIMULATOR })`): the stack's, with a fixed seed. */
+export const API_SIMULATOR = { seed: 7 };
 
 export interface ConsentedAuthorization {
   connectionId: string;
@@ -61,7 +60,10 @@ export async function tokenEndpointCalls(simulator: RunningSimulator): Promise<n
   return data.filter((entry) => entry.method === 'POST' && entry.path === '/oauth2/v1/tokens/bearer').length;
 }
 
-/** A worker running the signal-recording stand-in of the connection workflow on the file's task queue. */
+/**
+ * A worker running the signal-recording stand-in of the connection workflow on the file's task queue.
+ * Built here, not by startStack: the stack's workers run the product's own workflow, not a stand-in.
+ */
 export async function startRecordingWorker(temporal: TestTemporal): Promise<{ stop(): Promise<void> }> {
   const worker = await Worker.create({
     connection: temporal.nativeConnection,
