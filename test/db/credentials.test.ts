@@ -45,6 +45,7 @@ describe.each(drivers)('sealed credentials in %s', (_name, open) => {
   afterAll(async () => (handle.destroy ? handle.destroy() : handle.close()));
 
   it('stores tokens sealed, so the raw column holds neither token', async () => {
+    // Sealers built here, not taken from startStack: key rotation (old and new keys) is what is tested.
     const sealer = createTokenSealer([newKey]);
     const version = await saveCredentials(handle.db, { connectionId, tokens: tokens('one'), sealer });
     expect(version).toBe(1);

@@ -86,6 +86,7 @@ describe('deploy/worker-healthcheck.ts', () => {
     const check = { connection: temporal.client.connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, host: hostname() };
     expect(await unhealthyReason(check)).toMatch(/no poller/);
 
+    // A bare poller of a trivial workflow, not startStack's: the health check only asks whether this host polls.
     const worker = await Worker.create({
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,

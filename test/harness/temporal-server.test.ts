@@ -14,6 +14,7 @@ describe('the shared Temporal dev server', () => {
   afterAll(async () => temporal?.close());
 
   it('runs a workflow that an operator can find by its QuickBooksConnectionStatus search attribute', async () => {
+    // A bare worker of a trivial workflow, not startStack's: this tests the run's Temporal server itself.
     const worker = await Worker.create({
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,

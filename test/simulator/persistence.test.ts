@@ -29,6 +29,7 @@ describe('persistence through dataFile', () => {
     const clockBefore = Date.parse((await first.control.now()).now);
     await first.close();
 
+    // Started directly, not through startStack: what is tested is the simulator's own data file.
     const second = await startSimulator({ dataFile, seed: 5 });
     try {
       expect(await second.control.snapshot(realmId)).toEqual(snapshot);

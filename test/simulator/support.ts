@@ -9,6 +9,7 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '..
 export const APP = { clientId: 'simulator-test-app', clientSecret: 'simulator-test-secret', redirectUri: 'http://127.0.0.1:9/oauth/callback' };
 export const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting';
 
+// The simulator's own tests start it directly, with their apps and options; product tests take it from startStack.
 export function startTestSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   return startSimulator({ seed: 1, ...options, apps: [{ clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUris: [APP.redirectUri] }, ...(options.apps ?? [])] });
 }

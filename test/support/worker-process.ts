@@ -1,4 +1,8 @@
-/** Runs the production worker (`worker/main.ts`) as a child process, so a test can SIGKILL it mid-page. */
+/**
+ * Runs the production worker (`worker/main.ts`) as a child process, so a test can SIGKILL it mid-page.
+ * New tests use the stack's `spawnWorker` (harness/stack.ts: the same entry and environment, its whole
+ * output in `<workDir>/<label>.log`); this remains for the tests that have not moved to it yet.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { PROJECT_ROOT } from '../../shared/paths.js';
 

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManagedProcess } from '../../harness/node-process.js';
 import { buildWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
 const ignore = () => {};
 const quiet = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
@@ -18,7 +18,7 @@ describe('a worker on a workflow bundle built ahead of time', () => {
   let fixture: SyncFixture;
   let dir: string;
   let bundlePath: string;
-  const workers: WorkerProcess[] = [];
+  const workers: ManagedProcess[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'qbo-bundle-'));
@@ -26,13 +26,13 @@ describe('a worker on a workflow bundle built ahead of time', () => {
     [fixture] = await Promise.all([startSyncFixture({ inProcessWorker: false, workflow: { pageSize: 5 } }), buildWorkflowBundle(bundlePath, quiet)]);
   }, 120_000);
   afterAll(async () => {
-    for (const worker of workers) await worker.kill('SIGTERM');
+    for (const worker of workers) await worker.stop('SIGTERM');
     await fixture?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('loads it instead of bundling, and syncs with it', async () => {
-    const worker = spawnWorkerProcess({ ...fixture.workerEnv(), LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0', WORKFLOW_BUNDLE_PATH: bundlePath });
+    const worker = fixture.stack.spawnWorker({ label: 'prebuilt-worker', env: { LOG_LEVEL: 'info', WORKFLOW_BUNDLE_PATH: bundlePath } });
     workers.push(worker);
     const connection = await fixture.connect({ company: { seed: 15, customers: 4, items: 2, invoices: 9, payments: 2 } });
     await fixture.waitForSnapshotMatch(connection, 60_000);
@@ -45,8 +45,8 @@ describe('a worker on a workflow bundle built ahead of time', () => {
     const stale = join(dir, 'stale.js');
     writeFileSync(stale, '// an old bundle');
     writeFileSync(`${stale}.json`, JSON.stringify({ key: 'built-from-older-sources' }));
-    for (const path of [stale, join(dir, 'missing.js')]) {
-      const worker = spawnWorkerProcess({ ...fixture.workerEnv(), WORKER_METRICS_PORT: '0', WORKFLOW_BUNDLE_PATH: path });
+    for (const [label, path] of [['stale-bundle-worker', stale], ['missing-bundle-worker', join(dir, 'missing.js')]] as const) {
+      const worker = fixture.stack.spawnWorker({ label, env: { LOG_LEVEL: 'warn', WORKFLOW_BUNDLE_PATH: path } });
       workers.push(worker);
       expect(await worker.exited).not.toBe('0');
       expect(worker.output()).toContain('npm run build:workflows');

@@ -24,6 +24,7 @@ describe('the connection loop (stand-in activities, time-skipping server)', { ti
 
   async function run(activities: Activities, story: (connection: { signalTokens(): Promise<void>; status(): Promise<ConnectionStatusView>; workflowId: string }) => Promise<void>) {
     const taskQueue = `loop-${randomUUID()}`;
+    // Stand-in activities by design (the workflow's own logic), so not startStack's production worker.
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
     const connectionId = randomUUID();
     const workflowId = workflowIdForConnection(connectionId);

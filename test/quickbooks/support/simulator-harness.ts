@@ -21,6 +21,7 @@ export const TEST_APP = {
   redirectUri: 'http://localhost:3000/oauth/quickbooks/callback',
 };
 
+// Tests of the QuickBooks client itself: they build it with per-test options (timeouts, loggers, apps) that startStack's fixed wiring would hide.
 export async function startTestSimulator(config?: Partial<SimulatorConfig>): Promise<RunningSimulator> {
   return startSimulator({
     apps: [{ clientId: TEST_APP.clientId, clientSecret: TEST_APP.clientSecret, redirectUris: [TEST_APP.redirectUri] }],
