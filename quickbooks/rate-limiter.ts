@@ -8,7 +8,7 @@
  * for what runs without a database: the Accounting API client's own tests and the bench's client-only
  * drive. Either way a 429 is still handled: the client throws ThrottledError and calls `pause()`.
  */
-import { TransientQuickBooksError } from './errors.js';
+import { enqueueRealmCall, type RealmWaiter } from './realm-waiters.js';
 
 export interface RealmRateLimiterOptions {
   /** Requests started per realm in any sliding 60-second window. Default 490 (DEFAULT_REQUESTS_PER_MINUTE). */
@@ -36,13 +36,9 @@ export interface RealmRateLimiter {
   stats(realmId: string): RealmLimiterStats;
 }
 
-interface Waiter {
-  start: () => void;
-}
-
 interface RealmState {
   active: number;
-  queue: Waiter[];
+  queue: RealmWaiter<void>[];
   /** Start times (ms) of the requests in the current window, oldest first. */
   starts: number[];
   pausedUntil: number;
@@ -105,39 +101,16 @@ export function createRealmRateLimiter(options: RealmRateLimiterOptions = {}): R
 
   return {
     schedule<T>(realmId: string, fn: () => Promise<T>, scheduleOptions: { signal?: AbortSignal } = {}): Promise<T> {
-      const { signal } = scheduleOptions;
       const state = stateOf(realmId);
-      return new Promise<T>((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(abandoned(realmId, signal.reason));
-          return;
-        }
-        const onAbort = () => {
-          const index = state.queue.indexOf(waiter);
-          if (index >= 0) {
-            state.queue.splice(index, 1);
-            reject(abandoned(realmId, signal?.reason));
-            pump(realmId, state);
-          }
-        };
-        const waiter: Waiter = {
-          start: () => {
-            signal?.removeEventListener('abort', onAbort);
-            let running: Promise<T>;
-            try {
-              running = fn();
-            } catch (error) {
-              running = Promise.reject(error);
-            }
-            void running.then(resolve, reject).finally(() => {
-              state.active -= 1;
-              pump(realmId, state);
-            });
-          },
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        state.queue.push(waiter);
-        pump(realmId, state);
+      return enqueueRealmCall(fn, {
+        realmId,
+        waiters: state.queue,
+        signal: scheduleOptions.signal,
+        finish: () => {
+          state.active -= 1;
+          pump(realmId, state);
+        },
+        pump: () => pump(realmId, state),
       });
     },
 
@@ -164,8 +137,4 @@ export function createRealmRateLimiter(options: RealmRateLimiterOptions = {}): R
       };
     },
   };
-}
-
-function abandoned(realmId: string, reason: unknown): TransientQuickBooksError {
-  return new TransientQuickBooksError(`QuickBooks request for realm ${realmId} was cancelled while waiting for the realm's rate limit`, { cause: reason });
 }

@@ -20,6 +20,7 @@ import type { Logger } from '../shared/logger.js';
 import { TransientQuickBooksError } from './errors.js';
 import { decideRealmTurn, DEFAULT_REALM_BUDGET, emissionIntervalMs, validateRealmBudgetLimits, type RealmBudgetLimits } from './realm-budget.js';
 import type { RealmLimiterStats, RealmRateLimiter } from './rate-limiter.js';
+import { enqueueRealmCall, type RealmWaiter } from './realm-waiters.js';
 
 export interface SharedRealmRateLimiterOptions extends Partial<RealmBudgetLimits> {
   db: Database;
@@ -33,13 +34,8 @@ export interface SharedRealmRateLimiterOptions extends Partial<RealmBudgetLimits
   concurrencyPollMs?: number;
 }
 
-interface Waiter {
-  start: (holdId: string) => void;
-  fail: (error: unknown) => void;
-}
-
 interface RealmQueue {
-  waiters: Waiter[];
+  waiters: RealmWaiter<string>[];
   active: number;
   peakConcurrent: number;
   /** Start times in this process within the last minute (stats only). */
@@ -130,49 +126,19 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
 
   return {
     schedule<T>(realmId: string, fn: () => Promise<T>, scheduleOptions: { signal?: AbortSignal } = {}): Promise<T> {
-      const { signal } = scheduleOptions;
       const queue = queueOf(realmId);
-      return new Promise<T>((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(abandoned(realmId, signal.reason));
-          return;
-        }
-        const onAbort = () => {
-          const index = queue.waiters.indexOf(waiter);
-          if (index >= 0) {
-            queue.waiters.splice(index, 1);
-            reject(abandoned(realmId, signal?.reason));
-          }
-        };
-        const waiter: Waiter = {
-          fail: (error) => {
-            signal?.removeEventListener('abort', onAbort);
-            reject(error);
-          },
-          start: (holdId) => {
-            signal?.removeEventListener('abort', onAbort);
-            let running: Promise<T>;
-            try {
-              running = fn();
-            } catch (error) {
-              running = Promise.reject(error);
-            }
-            // The lease ends before the caller hears back, so what it does next already counts the slot free.
-            const finish = async () => {
-              await release(realmId, holdId);
-              queue.active -= 1;
-              if (queue.waiters.length > 0) void takeTurns(realmId, queue);
-              else forgetIfIdle(realmId, queue);
-            };
-            void running.then(
-              (value) => finish().then(() => resolve(value)),
-              (error: unknown) => finish().then(() => reject(error)),
-            );
-          },
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        queue.waiters.push(waiter);
-        void takeTurns(realmId, queue);
+      return enqueueRealmCall(fn, {
+        realmId,
+        waiters: queue.waiters,
+        signal: scheduleOptions.signal,
+        // The lease ends before the caller hears back, so what it does next already counts the slot free.
+        finish: async (holdId: string) => {
+          await release(realmId, holdId);
+          queue.active -= 1;
+          if (queue.waiters.length > 0) void takeTurns(realmId, queue);
+          else forgetIfIdle(realmId, queue);
+        },
+        pump: () => void takeTurns(realmId, queue),
       });
     },
 
@@ -195,8 +161,4 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
       };
     },
   };
-}
-
-function abandoned(realmId: string, reason: unknown): TransientQuickBooksError {
-  return new TransientQuickBooksError(`QuickBooks request for realm ${realmId} was cancelled while waiting for the realm's rate limit`, { cause: reason });
 }
