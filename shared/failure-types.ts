@@ -25,3 +25,6 @@ export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
 /** The SMTP server refused a notice email for good (5xx): recorded on the notice, never retried. */
 export const NOTICE_EMAIL_REJECTED = 'NoticeEmailRejected';
+
+/** A notice email's retries ran out (the SMTP server stayed down, slow or answering 4xx): recorded on the notice as failed. */
+export const NOTICE_EMAIL_UNDELIVERED = 'NoticeEmailUndelivered';
