@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { getConnection } from '../db/queries/connections.js';
 import { getMerchant } from '../db/queries/merchants.js';
 import { createNotificationOnce, getNotification, getNotificationEmail, recordEmailAttempt, recordWebhookAttempt } from '../db/queries/notifications.js';
-import { NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
+import { NOTICE_EMAIL_MAX_ATTEMPTS, NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
 import type { NotifyMerchantInput } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { permanentSmtpFailure } from './email/mailer.js';
@@ -134,6 +134,6 @@ function lastAttempt(): number | undefined {
   } catch {
     return undefined; // called outside an activity (a script): no retry policy to run out of
   }
-  const maximum = info.retryPolicy?.maximumAttempts;
+  const maximum = info.retryPolicy?.maximumAttempts ?? (info.activityType === 'deliverNoticeEmail' ? NOTICE_EMAIL_MAX_ATTEMPTS : undefined);
   return maximum !== undefined && maximum > 0 && info.attempt >= maximum ? info.attempt : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { FailureType, NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
+import { FailureType, NOTICE_EMAIL_MAX_ATTEMPTS, NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
 
 /** Failures no retry can fix; the workflow decides what they mean (park, refresh, record). */
 export const NOT_WORTH_RETRYING: string[] = [
@@ -112,7 +112,7 @@ export const NOTICE_EMAIL_RETRY = {
   initialInterval: '5 seconds',
   backoffCoefficient: 2,
   maximumInterval: '10 minutes',
-  maximumAttempts: 30,
+  maximumAttempts: NOTICE_EMAIL_MAX_ATTEMPTS,
   nonRetryableErrorTypes: [NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED],
 } as const;
 export const noticeEmails = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { ...NOTICE_EMAIL_RETRY, nonRetryableErrorTypes: [...NOTICE_EMAIL_RETRY.nonRetryableErrorTypes] } });
