@@ -4,11 +4,11 @@
  * database (DATABASE_URL), its embedded QuickBooks simulator and its in-process worker. A merchant signs
  * in, connects QuickBooks through the simulator's consent form, watches the data arrive, loses the grant
  * when the app is disconnected inside QuickBooks, finds Re-authorize in the ⋯ menu with the keyboard,
- * re-authorizes from the notice email (caught by the mail sink, its link followed, consent given), and
- * ends with records equal to QuickBooks' snapshot; then syncs now and disconnects. A second, bigger
- * company, answered slowly by QuickBooks (a latency fault), shows the first sync's progress bar (records
- * stored of QuickBooks' count, time left) under its name while the page refreshes itself until the sync is
- * done. Screenshots of each state go to test-artifacts/e2e/.
+ * re-authorizes from the notice email (caught by the mail sink, its link followed signed out: sign-in,
+ * then consent), and ends with records equal to QuickBooks' snapshot; then syncs now and disconnects. A
+ * second, bigger company, answered slowly by QuickBooks (a latency fault), shows the first sync's progress
+ * bar (records stored of QuickBooks' count, time left) under its name while the page refreshes itself
+ * until the sync is done. Screenshots of each state go to test-artifacts/e2e/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -198,7 +198,13 @@ describe('the dashboard in a real browser', () => {
     expect(notices.data.find((notice) => notice.kind === 'needs_reauthorization')?.email).toMatchObject({ status: 'sent', to: 'owner@e2e.example', attempts: 1, sentAt: expect.any(String), error: null });
     await page.goto(product.urls.mail!);
     await screenshot('06c-mail-caught');
+    // Read on another device, say: no session, so the button goes through sign-in, then straight on.
+    await context.clearCookies();
     await page.getByRole('link', { name: link }).first().click();
+    await page.waitForURL(/\/login\?next=/);
+    await screenshot('06c2-email-link-sign-in');
+    await page.getByLabel('API key').fill(product.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/connect\/oauth2/);
     await screenshot('06d-email-link-consent');
     await page.getByRole('radio', { name: new RegExp(COMPANY.name) }).check();
