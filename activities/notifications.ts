@@ -3,11 +3,12 @@
  * merchant's webhook URL when one is set, and emailed to the merchant's address unless they turned
  * notice emails off.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { getConnection } from '../db/queries/connections.js';
 import { getMerchant } from '../db/queries/merchants.js';
 import { createNotificationOnce, getNotification, getNotificationEmail, recordEmailAttempt, recordWebhookAttempt } from '../db/queries/notifications.js';
-import { NOTICE_EMAIL_REJECTED } from '../shared/failure-types.js';
+import { NOTICE_EMAIL_MAX_ATTEMPTS, NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
 import type { NotifyMerchantInput } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { permanentSmtpFailure } from './email/mailer.js';
@@ -67,8 +68,10 @@ export function createNotificationActivities(deps: ActivityDeps) {
   /**
    * Emails a notice from the outbox, once: a notice whose email is no longer pending is a no-op, and
    * every attempt carries the same Message-ID. A 4xx, a refused connection or a timeout throws, so
-   * Temporal retries with backoff (each attempt visible in its UI); a 5xx is permanent: recorded on the
-   * notice's email, and thrown as non-retryable.
+   * Temporal retries with backoff (each attempt visible in its UI, the pending activity's attempt count
+   * and last failure); a 5xx is permanent, and so is the failure of the retry policy's last attempt:
+   * either is recorded on the notice's email as `failed` with the SMTP answer, and thrown as
+   * non-retryable. The workflow never waits on it (see workflows/notices.ts).
    */
   async function deliverNoticeEmail(input: { notificationId: string }): Promise<NoticeEmailOutcome> {
     const [outbox, notification] = await Promise.all([getNotificationEmail(db, input.notificationId), getNotification(db, input.notificationId)]);
@@ -103,9 +106,16 @@ export function createNotificationActivities(deps: ActivityDeps) {
     } catch (error) {
       const permanent = permanentSmtpFailure(error);
       const message = error instanceof Error ? error.message : String(error);
-      await recordEmailAttempt(db, { notificationId: notification.id, status: permanent ? 'failed' : 'pending', recipient: merchant.email, error: message, attempted: true });
-      logger.warn({ notificationId: notification.id, merchantId: merchant.id, permanent: Boolean(permanent) }, permanent ? 'the SMTP server refused the notice email for good' : 'notice email not sent; Temporal will retry');
+      const attempt = lastAttempt();
+      const failed = Boolean(permanent) || attempt !== undefined;
+      const recorded = attempt !== undefined && !permanent ? `gave up after ${attempt} attempts; the last: ${message}` : message;
+      await recordEmailAttempt(db, { notificationId: notification.id, status: failed ? 'failed' : 'pending', recipient: merchant.email, error: recorded, attempted: true });
+      logger.warn(
+        { notificationId: notification.id, merchantId: merchant.id, permanent: Boolean(permanent), attempt },
+        permanent ? 'the SMTP server refused the notice email for good' : failed ? 'notice email not sent and its retries are spent' : 'notice email not sent; Temporal will retry',
+      );
       if (permanent) throw ApplicationFailure.create({ type: NOTICE_EMAIL_REJECTED, message: `SMTP ${permanent.code}: ${permanent.response}`, nonRetryable: true });
+      if (failed) throw ApplicationFailure.create({ type: NOTICE_EMAIL_UNDELIVERED, message: recorded, nonRetryable: true });
       throw error;
     }
     await recordEmailAttempt(db, { notificationId: notification.id, status: 'sent', recipient: merchant.email, attempted: true });
@@ -114,4 +124,16 @@ export function createNotificationActivities(deps: ActivityDeps) {
   }
 
   return { notifyMerchant, deliverNotificationWebhook, deliverNoticeEmail };
+}
+
+/** This attempt's number when it is the retry policy's last (no retry follows a failure), else undefined. */
+function lastAttempt(): number | undefined {
+  let info: Context['info'];
+  try {
+    info = Context.current().info;
+  } catch {
+    return undefined; // called outside an activity (a script): no retry policy to run out of
+  }
+  const maximum = info.retryPolicy?.maximumAttempts ?? (info.activityType === 'deliverNoticeEmail' ? NOTICE_EMAIL_MAX_ATTEMPTS : undefined);
+  return maximum !== undefined && maximum > 0 && info.attempt >= maximum ? info.attempt : undefined;
 }

@@ -19,6 +19,22 @@ function timesOf(tokens: QuickBooksTokenSet): TokenTimes {
   };
 }
 
+/** Seconds-rounded answers put the same hard limit a second or so apart: closer than this is the same limit. */
+const SAME_HARD_LIMIT_MS = 60 * 60_000;
+
+/**
+ * Intuit's five-year limit is counted from the original consent, so a refresh cannot move it; but each
+ * answer gives it as seconds from now, and the instant computed from that wobbles by a second. Keeps the
+ * limit already stored for the grant when the fresh answer names the same one, so the warning before it
+ * (one per limit: workflows/notices.ts) is given once, not after every refresh.
+ */
+export function keepHardLimit(stored: QuickBooksTokenSet, fresh: QuickBooksTokenSet): QuickBooksTokenSet {
+  const before = stored.refreshTokenHardExpiresAt;
+  const after = fresh.refreshTokenHardExpiresAt;
+  if (!before || !after || Math.abs(Date.parse(before) - Date.parse(after)) >= SAME_HARD_LIMIT_MS) return fresh;
+  return { ...fresh, refreshTokenHardExpiresAt: before };
+}
+
 export function createTokenActivities(deps: ActivityDeps) {
   const { db, sealer, oauth, logger } = deps;
 
@@ -76,6 +92,7 @@ export function createTokenActivities(deps: ActivityDeps) {
         logger.warn({ connectionId: input.connectionId }, 'refresh rejected, but newer tokens were stored meanwhile: retrying with those');
         tokens = await oauth.refresh({ refreshToken: reread.tokens.refreshToken, realmId: reread.tokens.realmId });
       }
+      tokens = keepHardLimit(stored.tokens, tokens);
       await saveCredentials(db, { connectionId: input.connectionId, tokens, sealer });
       return timesOf(tokens);
     });

@@ -32,3 +32,7 @@ export function workflowIdForConnection(connectionId: string): string {
 
 export const NOTIFICATION_KINDS = ['needs_reauthorization', 'reauthorization_reminder', 'refresh_token_expiring', 'reauthorized'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** A notice's email as the API shows it (`GET /v1/notifications` → `email.status`). */
+export const NOTIFICATION_EMAIL_STATUSES = ['sent', 'pending', 'failed', 'off'] as const;
+export type NotificationEmailState = (typeof NOTIFICATION_EMAIL_STATUSES)[number];

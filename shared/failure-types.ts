@@ -25,3 +25,13 @@ export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
 /** The SMTP server refused a notice email for good (5xx): recorded on the notice, never retried. */
 export const NOTICE_EMAIL_REJECTED = 'NoticeEmailRejected';
+
+/** A notice email's retries ran out (the SMTP server stayed down, slow or answering 4xx): recorded on the notice as failed. */
+export const NOTICE_EMAIL_UNDELIVERED = 'NoticeEmailUndelivered';
+
+/**
+ * A notice email's attempts before it is recorded as failed: the workflow's retry policy (workflows/
+ * activity-groups.ts) and the activity, which tells its last attempt by this when the server does not
+ * pass the policy along (Temporal's time-skipping test server).
+ */
+export const NOTICE_EMAIL_MAX_ATTEMPTS = 30;

@@ -5,7 +5,7 @@
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { FailureType, NOTICE_EMAIL_REJECTED } from '../shared/failure-types.js';
+import { FailureType, NOTICE_EMAIL_MAX_ATTEMPTS, NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
 
 /** Failures no retry can fix; the workflow decides what they mean (park, refresh, record). */
 export const NOT_WORTH_RETRYING: string[] = [
@@ -102,11 +102,17 @@ export const merchantWebhooks = proxyActivities<Activities>({
 });
 
 /**
- * Emailing a notice: an SMTP server down, answering 4xx or slow is retried with backoff for hours (each
- * attempt a failed activity in the Web UI); a 5xx is permanent (recorded on the notice). Nothing waits on
- * it but continue-as-new.
+ * Emailing a notice. An SMTP server that is down, slow or answering 4xx is retried with backoff: 5 s,
+ * 10 s, 20 s … then every 10 minutes, 30 attempts over about 4 hours; each attempt shows in the Web UI
+ * (the pending activity's attempt count and last failure). A 5xx is permanent; so is the last attempt's
+ * failure: the activity records either on the notice's email as `failed` and throws non-retryable.
+ * Nothing waits on it but continue-as-new.
  */
-export const noticeEmails = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20, nonRetryableErrorTypes: [NOTICE_EMAIL_REJECTED] },
-});
+export const NOTICE_EMAIL_RETRY = {
+  initialInterval: '5 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '10 minutes',
+  maximumAttempts: NOTICE_EMAIL_MAX_ATTEMPTS,
+  nonRetryableErrorTypes: [NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED],
+} as const;
+export const noticeEmails = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { ...NOTICE_EMAIL_RETRY, nonRetryableErrorTypes: [...NOTICE_EMAIL_RETRY.nonRetryableErrorTypes] } });

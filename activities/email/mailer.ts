@@ -20,6 +20,26 @@ export interface Mailer {
   close(): void;
 }
 
+/** Longest SMTP answer kept on a notice: enough to say why, never a whole transcript. */
+const MAX_ERROR_CHARS = 500;
+
+/**
+ * The error of a failed send without the SMTP credentials in it (a server may echo the user name back,
+ * and a notice's recorded error is shown to the merchant): the same error, its message and SMTP answer
+ * with the user name and password blanked, shortened to MAX_ERROR_CHARS.
+ */
+export function redactedSmtpError(error: unknown, secrets: string[]): Error {
+  const hide = (text: string) => secrets.filter((secret) => secret.length >= 3).reduce((out, secret) => out.split(secret).join('***'), text).slice(0, MAX_ERROR_CHARS);
+  const source = error instanceof Error ? error : new Error(String(error));
+  const redacted = new Error(hide(source.message));
+  const { responseCode, response, code } = source as { responseCode?: unknown; response?: unknown; code?: unknown };
+  return Object.assign(redacted, {
+    ...(typeof responseCode === 'number' ? { responseCode } : {}),
+    ...(typeof response === 'string' ? { response: hide(response) } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+  });
+}
+
 /** An SMTP answer that no retry changes (5xx), as nodemailer reports it. */
 export function permanentSmtpFailure(error: unknown): { code: number; response: string } | undefined {
   const responseCode = (error as { responseCode?: unknown } | null)?.responseCode;
@@ -30,6 +50,7 @@ export function permanentSmtpFailure(error: unknown): { code: number; response: 
 export function createMailer(options: { smtpUrl: string; from: string; timeoutMs?: number }): Mailer {
   const timeout = options.timeoutMs ?? 20_000;
   const url = new URL(options.smtpUrl);
+  const secrets = [decodeURIComponent(url.username), decodeURIComponent(url.password)];
   const transport = nodemailer.createTransport({
     host: url.hostname,
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
@@ -41,7 +62,11 @@ export function createMailer(options: { smtpUrl: string; from: string; timeoutMs
   });
   return {
     async send(email) {
-      await transport.sendMail({ from: options.from, to: email.to, subject: email.subject, text: email.text, html: email.html, messageId: email.messageId, headers: email.headers ?? {} });
+      try {
+        await transport.sendMail({ from: options.from, to: email.to, subject: email.subject, text: email.text, html: email.html, messageId: email.messageId, headers: email.headers ?? {} });
+      } catch (error) {
+        throw redactedSmtpError(error, secrets);
+      }
     },
     close: () => transport.close(),
   };

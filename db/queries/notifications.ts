@@ -59,14 +59,27 @@ export interface NotificationCursor {
   id: string;
 }
 
-/** Newest first, keyset-paginated. */
-export async function listMerchantNotifications(db: Executor, params: { merchantId: string; limit: number; after?: NotificationCursor | undefined; connectionId?: string }): Promise<Notification[]> {
+/** A notice with its email (null for notices written before notice emails existed). */
+export type NotificationWithEmail = Notification & { email: NotificationEmail | null };
+
+/** Newest first, keyset-paginated, each with its email's state. */
+export async function listMerchantNotifications(
+  db: Executor,
+  params: { merchantId: string; limit: number; after?: NotificationCursor | undefined; connectionId?: string },
+): Promise<NotificationWithEmail[]> {
   const conditions = [eq(notifications.merchantId, params.merchantId)];
   if (params.connectionId) conditions.push(eq(notifications.connectionId, params.connectionId));
   if (params.after) {
     conditions.push(or(lt(notifications.createdAt, params.after.createdAt), and(eq(notifications.createdAt, params.after.createdAt), lt(notifications.id, params.after.id)))!);
   }
-  return db.select().from(notifications).where(and(...conditions)).orderBy(desc(notifications.createdAt), desc(notifications.id)).limit(params.limit);
+  const rows = await db
+    .select({ notification: notifications, email: notificationEmails })
+    .from(notifications)
+    .leftJoin(notificationEmails, eq(notificationEmails.notificationId, notifications.id))
+    .where(and(...conditions))
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(params.limit);
+  return rows.map((row) => ({ ...row.notification, email: row.email }));
 }
 
 export async function recordWebhookAttempt(db: Executor, params: { notificationId: string; delivered: boolean }): Promise<void> {
@@ -103,11 +116,4 @@ export async function recordEmailAttempt(
       ...(params.status === 'sent' ? { sentAt: new Date() } : {}),
     })
     .where(and(eq(notificationEmails.notificationId, params.notificationId), eq(notificationEmails.status, 'pending')));
-}
-
-/** The email state of these notices (for the API's notification view). */
-export async function emailStates(db: Executor, notificationIds: string[]): Promise<Map<string, NotificationEmail>> {
-  if (notificationIds.length === 0) return new Map();
-  const rows = await db.select().from(notificationEmails).where(inArray(notificationEmails.notificationId, notificationIds));
-  return new Map(rows.map((row) => [row.notificationId, row]));
 }

@@ -4,9 +4,11 @@
  * database (DATABASE_URL), its embedded QuickBooks simulator and its in-process worker. A merchant signs
  * in, connects QuickBooks through the simulator's consent form, watches the data arrive, loses the grant
  * when the app is disconnected inside QuickBooks, finds Re-authorize in the ⋯ menu with the keyboard,
- * re-authorizes from the notice email (caught by the mail sink, its link followed, consent given), and
- * ends with records equal to QuickBooks' snapshot; then syncs now and disconnects. Screenshots of each
- * state go to test-artifacts/e2e/.
+ * re-authorizes from the notice email (caught by the mail sink, its link followed signed out: sign-in,
+ * then consent), and ends with records equal to QuickBooks' snapshot; then syncs now and disconnects. A
+ * second, bigger company, answered slowly by QuickBooks (a latency fault), shows the first sync's progress
+ * bar (records stored of QuickBooks' count, time left) under its name while the page refreshes itself
+ * until the sync is done. Screenshots of each state go to test-artifacts/e2e/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'e2e');
 const COMPANY = { name: 'Browser Test Bakery', seed: 31, customers: 6, items: 4, invoices: 25, salesReceipts: 5, creditMemos: 2, refundReceipts: 2, payments: 5 };
+/** Big enough for several pages per entity; QuickBooks is slowed for it (a latency fault) while the test watches the bar. */
+const BIG_COMPANY = { name: 'Progress Bar Plumbing', seed: 47, customers: 1200, items: 100, invoices: 3000, salesReceipts: 600, creditMemos: 50, refundReceipts: 50, payments: 800 };
 
 describe('the dashboard in a real browser', () => {
   let database: TestDatabase;
@@ -106,6 +110,9 @@ describe('the dashboard in a real browser', () => {
     expect(await table.locator('[data-entity="total"]').textContent()).toBe(total.toLocaleString('en-US'));
   }
 
+  /** Reads a locator on a page that may be reloading itself (its meta refresh): '' while it navigates. */
+  const textOf = async (locator: Locator) => ((await locator.textContent({ timeout: 2_000 }).catch(() => null)) ?? '').trim();
+
   it('signs in, connects QuickBooks, parks on revocation, re-authorizes from the notice email, syncs and disconnects', async () => {
     const { realmId } = await simulator.createCompany(COMPANY);
 
@@ -181,9 +188,23 @@ describe('the dashboard in a real browser', () => {
     await expect.poll(async () => (await caught()).filter((mail) => mail.subject === subject).length, { timeout: 30_000, interval: 500 }).toBe(1);
     const link = `${product.urls.dashboard}quickbooks/reconnect?connection=${connectionId}`;
     expect((await caught()).find((mail) => mail.subject === subject)!.text).toContain(link);
+    // The notice says where its email went, on the card and in the API.
+    await expect
+      .poll(async () => (await page.goto(product.urls.dashboard), (await card(connectionId).getByTestId('notice-email').first().textContent().catch(() => ''))?.trim()), { timeout: 15_000, interval: 500 })
+      .toMatch(/^Emailed to owner@e2e\.example /);
+    const notices = (await (await fetch(`${product.urls.dashboard}v1/notifications?connectionId=${connectionId}`, { headers: { authorization: `Bearer ${product.apiKey}` } })).json()) as {
+      data: { kind: string; email: Record<string, unknown> }[];
+    };
+    expect(notices.data.find((notice) => notice.kind === 'needs_reauthorization')?.email).toMatchObject({ status: 'sent', to: 'owner@e2e.example', attempts: 1, sentAt: expect.any(String), error: null });
     await page.goto(product.urls.mail!);
     await screenshot('06c-mail-caught');
+    // Read on another device, say: no session, so the button goes through sign-in, then straight on.
+    await context.clearCookies();
     await page.getByRole('link', { name: link }).first().click();
+    await page.waitForURL(/\/login\?next=/);
+    await screenshot('06c2-email-link-sign-in');
+    await page.getByLabel('API key').fill(product.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/connect\/oauth2/);
     await screenshot('06d-email-link-consent');
     await page.getByRole('radio', { name: new RegExp(COMPANY.name) }).check();
@@ -221,5 +242,63 @@ describe('the dashboard in a real browser', () => {
     await page.locator('details.history > summary').click();
     expect(await badgeText(connectionId)).toContain('Disconnected');
     await screenshot('10-disconnected');
+  });
+
+  it('shows the first sync\'s progress under the company\'s name, and refreshes itself until the sync is done', async () => {
+    const { realmId } = await simulator.createCompany(BIG_COMPANY);
+    const records = Object.values((await simulator.snapshot(realmId)).entities).reduce((sum, entries) => sum + entries.filter((entry) => !entry.deleted).length, 0);
+    // QuickBooks answers this company slowly (3 s a request) while the bar is watched.
+    await simulator.setFaults({ rules: [{ kind: 'latency', rate: 1, realmId, latencyMs: 3_000, target: 'api' }] });
+    try {
+      await page.goto(product.urls.dashboard);
+      if (await page.getByRole('button', { name: 'Sign in' }).isVisible()) {
+        await page.getByLabel('API key').fill(product.apiKey);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      }
+      await page.getByRole('button', { name: 'Connect QuickBooks Online' }).click();
+      await page.waitForURL(/\/connect\/oauth2/);
+      await page.getByRole('radio', { name: new RegExp(BIG_COMPANY.name) }).check();
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await page.waitForURL(/\/\?(.*&)?connection=/);
+      const connectionId = new URL(page.url()).searchParams.get('connection')!;
+
+      // The bar: records stored of QuickBooks' count, with the time left once the pace is known.
+      const progress = card(connectionId).getByTestId('backfill-progress');
+      const line = /^([\d,]+) of about ([\d,]+) records copied \((\d+)%\), (about \d+ minutes? left|less than a minute left)$/;
+      await expect.poll(async () => textOf(progress.locator('p')), { timeout: 60_000, interval: 250 }).toMatch(line);
+      const [, stored, total, percent] = line.exec(await textOf(progress.locator('p')))!.map((part) => part.replace(/,/g, '')) as [string, string, string, string];
+      expect(Number(total)).toBe(records);
+      expect(Number(stored)).toBeGreaterThan(0);
+      expect(Number(stored)).toBeLessThan(records);
+      expect(Number(percent)).toBe(Math.floor((Number(stored) / records) * 100));
+      expect(await progress.locator('progress').getAttribute('max')).toBe(String(records));
+      expect(await textOf(card(connectionId).getByTestId('company-name'))).toBe(BIG_COMPANY.name);
+      expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('5; url=/');
+      await screenshot('11-first-sync-progress');
+
+      // The API says the same: the company by name, and the progress.
+      const view = (await (await fetch(`${product.urls.dashboard}v1/connections/${connectionId}`, { headers: { authorization: `Bearer ${product.apiKey}` } })).json()) as {
+        companyName: string;
+        progress: { stored: number; estimatedTotal: number } | null;
+      };
+      expect(view.companyName).toBe(BIG_COMPANY.name);
+      expect(view.progress?.estimatedTotal).toBe(records);
+      expect(view.progress?.stored).toBeGreaterThanOrEqual(Number(stored));
+
+      // QuickBooks speeds up; nobody touches the page: it reloads itself until the sync is done, then stops.
+      await simulator.clearFaults();
+      const state = async () => ({
+        syncing: (await textOf(card(connectionId).getByTestId('status-badge'))).endsWith('Syncing'),
+        synced: /ago|just now/.test(await textOf(card(connectionId).getByTestId('last-sync'))),
+        bars: await progress.count().catch(() => 1),
+      });
+      await expect.poll(state, { timeout: 120_000, interval: 500 }).toEqual({ syncing: true, synced: true, bars: 0 });
+      expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+      const done = await waitForSnapshotMatch(connectionId, realmId);
+      expect(done.comparison.live).toBe(records);
+      await screenshot('12-first-sync-done');
+    } finally {
+      await simulator.clearFaults();
+    }
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Every notice is also an email, sent once, through a real SMTP server (the mail sink, parsed with
  * mailparser): "needs attention" when QuickBooks revokes the grant, "re-authorized, syncing again" when
- * the merchant comes back. An SMTP server answering 4xx is retried with backoff and the sync never waits
- * for it; a 5xx is permanent and recorded on the notice's email; a merchant who turned emails off gets none.
+ * the merchant comes back. An SMTP server answering 4xx, or down for a while, is retried with backoff (the
+ * attempts show in Temporal) and the sync never waits for it; the email then arrives once. A 5xx is
+ * permanent and recorded on the notice's email; a merchant who turned emails off gets none. (Retries
+ * that run out over hours: ./notice-emails-over-days.test.ts.)
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +97,36 @@ describe('notice emails', () => {
     } finally {
       sink.respond(() => 'accept');
     }
+  });
+
+  /** The notice email's delivery as Temporal shows it (Web UI → Pending Activities): its attempt and last failure. */
+  async function pendingEmailDelivery(connection: ConnectedCompany) {
+    const { raw } = await connection.handle.describe();
+    const pending = raw.pendingActivities?.find((activity) => activity.activityType?.name === 'deliverNoticeEmail');
+    return pending ? { attempt: pending.attempt ?? 0, lastFailure: pending.lastFailure?.message ?? '' } : undefined;
+  }
+
+  it('retries an SMTP server that is down until it is back, visibly in Temporal, and the email arrives exactly once', { timeout: 120_000 }, async () => {
+    const connection = await connectNamed('Offline Orchards');
+    const { port } = sink;
+    await sink.close();
+    try {
+      // The connection parks and says so at once: nothing waits for the mail server.
+      await revoke(connection);
+      // Two attempts refused (the second 5 s after the first), the third waiting its turn.
+      await expect.poll(() => pendingEmailDelivery(connection), { timeout: 40_000, interval: 250 }).toMatchObject({ attempt: 3, lastFailure: expect.stringContaining('ECONNREFUSED') });
+      expect((await outboxOf(connection, 'needs_reauthorization'))[0]!.email).toMatchObject({ status: 'pending', attempts: 2, lastError: expect.stringContaining('ECONNREFUSED') });
+    } finally {
+      sink = await startMailSink({ port });
+    }
+    await sink.waitFor(() => mailsFor(connection).length >= 1, 60_000);
+    await expect.poll(async () => (await outboxOf(connection, 'needs_reauthorization'))[0]?.email.status, { timeout: 10_000 }).toBe('sent');
+    const [outbox] = await outboxOf(connection, 'needs_reauthorization');
+    expect(outbox!.email).toMatchObject({ attempts: 3, lastError: null });
+    expect(await pendingEmailDelivery(connection)).toBeUndefined();
+    // Give a stray duplicate every chance to arrive before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(mailsFor(connection).map((mail) => mail.subject)).toEqual(['Action needed: reconnect QuickBooks for Offline Orchards']);
   });
 
   it('records a permanent refusal (5xx) on the notice and does not retry it', { timeout: 60_000 }, async () => {

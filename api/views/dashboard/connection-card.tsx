@@ -5,7 +5,7 @@
  */
 import { QUICKBOOKS_ENTITIES } from '../../../shared/contract.js';
 import type { ConnectionView } from '../connection.js';
-import type { NotificationView } from '../notification.js';
+import type { NotificationEmailView, NotificationView } from '../notification.js';
 import { percent, timeLeftText } from './backfill-eta.js';
 import { When } from './when.js';
 import { ENTITY_LABELS, PHASE_TEXT, STATUS_BADGES } from './wording.js';
@@ -105,6 +105,23 @@ function RecordCounts({ connection }: { connection: ConnectionView }) {
   );
 }
 
+/** One quiet line under a notice: whether it reached the merchant's inbox (nothing when emails are off). */
+function NoticeEmail({ email, now }: { email: NotificationEmailView; now: Date }) {
+  if (email.status === 'off') return null;
+  const to = email.to ?? 'your address';
+  return (
+    <p class="muted" data-testid="notice-email" data-email-status={email.status}>
+      {email.status === 'sent' && email.sentAt && (
+        <>
+          Emailed to {to} <When iso={email.sentAt} now={now} />.
+        </>
+      )}
+      {email.status === 'pending' && (email.attempts === 0 ? <>Being emailed to {to}.</> : <>Not emailed yet: the mail server did not take it ({email.error}); trying again.</>)}
+      {email.status === 'failed' && <>Could not be emailed to {to}: {email.error}</>}
+    </p>
+  );
+}
+
 function Notices({ connection, notices, now }: CardProps) {
   if (notices.length === 0) return null;
   return (
@@ -117,6 +134,7 @@ function Notices({ connection, notices, now }: CardProps) {
             </strong>{' '}
             {notice.message} <span class="muted">(<When iso={notice.createdAt} now={now} />)</span>
           </p>
+          <NoticeEmail email={notice.email} now={now} />
           {notice.kind !== 'refresh_token_expiring' && connection.status === 'needs_reauthorization' && (
             <ActionButton connection={connection} action="reauthorize" label="Re-authorize QuickBooks" />
           )}
