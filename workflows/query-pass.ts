@@ -8,26 +8,14 @@ import { afterPage, afterPass, remainingEntities } from '../shared/checkpoint.js
 import type { QuickBooksEntity } from '../shared/contract.js';
 import type { PullPass } from '../shared/workflow-payloads.js';
 import { quickbooksPulls } from './activity-groups.js';
-import type { Authorization } from './authorization.js';
 import { done, type Outcome, type Stop } from './outcome.js';
+import type { QueryPassContext } from './pass-context.js';
 import { pageSegments } from './segment-lanes.js';
-import type { CarriedState } from './state.js';
-import type { SyncRunAudit } from './sync-run-audit.js';
 
 /** Entities paged at the same time before the `entity-segments` patch (segment-lanes.ts since). */
 const PASS_LANES = 3;
 
 const PASS_VERB: Record<PullPass['kind'], string> = { backfill: 'Backfilling', resync: 'Re-pulling', catch_up: 'Catching up on' };
-
-export interface QueryPassContext {
-  connectionId: string;
-  state: CarriedState;
-  pageSize: number | undefined;
-  authorization: Authorization;
-  audit: SyncRunAudit;
-  /** True when the pass should stop between pages (a message arrived, or history is long). */
-  shouldYield(): boolean;
-}
 
 export async function runQueryPass(context: QueryPassContext, pass: PullPass): Promise<Outcome> {
   const { connectionId, state, authorization, audit } = context;

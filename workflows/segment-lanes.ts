@@ -11,7 +11,7 @@ import type { QuickBooksEntity } from '../shared/contract.js';
 import type { PullPass, SplitRequest } from '../shared/workflow-payloads.js';
 import { quickbooksPulls } from './activity-groups.js';
 import type { Stop } from './outcome.js';
-import type { QueryPassContext } from './query-pass.js';
+import type { QueryPassContext } from './pass-context.js';
 
 /**
  * Segments paged at the same time. With the next page prefetched while one is stored, six lanes keep
