@@ -19,7 +19,7 @@ import type { QueryPassContext } from './pass-context.js';
  */
 export const SEGMENT_LANES = 6;
 /** A big entity is split into at most this many segments of at least this many pages. */
-export const SPLIT: SplitRequest = { maxSegments: 16, pagesPerSegment: 6 };
+export const SPLIT: SplitRequest = { maxSegments: 32, pagesPerSegment: 3 };
 
 interface Work {
   entity: QuickBooksEntity;
