@@ -1,8 +1,9 @@
 /**
  * backfill_records_per_s: a company of 100,000 records (--quick: 10,000) behind an unthrottled simulator,
  * end to end through the product: the merchant's consent and our OAuth callback (code exchange,
- * signal-with-start of `tokensIssued`), the workflow's query pass (1,000-record pages, three entities at
- * a time) on the production worker process, until the backfill's audit row is closed; then every record
+ * signal-with-start of `tokensIssued`), the workflow's query pass (1,000-record pages; big entities split
+ * into time segments, six segments paged at a time: workflows/segment-lanes.ts) on the production worker
+ * process (loading the prebuilt workflow bundle), until the backfill's audit row is closed; then every record
  * is checked against the simulator's snapshot (outside the timing). The worker's CPU (its /proc) and the
  * Postgres backends' CPU (theirs) per record are reported beside it.
  *
