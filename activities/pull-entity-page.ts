@@ -26,20 +26,22 @@ export function createPullEntityPage(deps: ActivityDeps) {
   const prefetcher = createPagePrefetcher();
 
   /** Where to split the rest of `entity` after its first page (`next`); none when QuickBooks cannot say (the page is stored either way). */
-  async function findSplit(entity: QuickBooksEntity, since: string, next: EntityCursor, pageSize: number, request: SplitRequest, auth: { realmId: string; accessToken: string }): Promise<string[]> {
+  async function findSplit(entity: QuickBooksEntity, since: string, next: EntityCursor, pageSize: number, request: SplitRequest, auth: { realmId: string; accessToken: string }): Promise<{ splitAt: string[]; requests: number }> {
+    let requests = 0;
     const queries: SplitQueries = {
-      count: (countEntity, from) => api.count({ ...auth, entity: countEntity, where: changedSinceCondition({ entity: countEntity, since: from }) }),
+      count: (countEntity, from) => (requests++, api.count({ ...auth, entity: countEntity, where: changedSinceCondition({ entity: countEntity, since: from }) })),
       timeAt: async (probeEntity, from, position) => {
+        requests++;
         const { records } = await api.query({ ...auth, statement: changedSinceQuery({ entity: probeEntity, since: from, startPosition: position, maxResults: 1 }) });
         const metaData = records[0]?.MetaData as { LastUpdatedTime?: unknown } | undefined;
         return typeof metaData?.LastUpdatedTime === 'string' ? metaData.LastUpdatedTime : undefined;
       },
     };
     try {
-      return splitInstants(await findSplitTimes(queries, entity, since, pageSize, request), next.watermark);
+      return { splitAt: splitInstants(await findSplitTimes(queries, entity, since, pageSize, request), next.watermark), requests };
     } catch (error) {
       logger.warn({ entity, err: error instanceof Error ? error.message : String(error) }, 'could not split the entity: paging it as one cursor');
-      return [];
+      return { splitAt: [], requests };
     }
   }
 
@@ -73,12 +75,12 @@ export function createPullEntityPage(deps: ActivityDeps) {
         await mirrorPage(tx, connectionId, { checkpoint: afterPage(checkpoint, entity, next, serverTime, segment), entity, segment });
         return { page, next, serverTime };
       });
-      const splitAt = splitting && !next.done ? await findSplit(entity, cursor.watermark ?? BEGINNING_OF_TIME, next, pageSize, splitting, { realmId, accessToken }) : [];
+      const { splitAt, requests } = splitting && !next.done ? await findSplit(entity, cursor.watermark ?? BEGINNING_OF_TIME, next, pageSize, splitting, { realmId, accessToken }) : { splitAt: [], requests: 0 };
       if (splitting && !next.done && api.hasSpareBudget(realmId)) ask(pageStatement(entity, splitAt[0] ? { ...next, before: splitAt[0] } : next, pageSize));
       const counts = page.counts[entity] ?? { upserted: 0, deleted: 0, skipped: 0 };
       deps.metrics?.countRecords(entity, counts);
       logger.debug({ connectionId, entity, segment, page: next.pages, fetched: page.objectCount, ...counts, ...(splitAt.length > 0 ? { splitAt } : {}) }, 'page stored');
-      return { cursor: next, counts, fetched: page.objectCount, serverTime, intuitTid: answer.intuitTid ?? null, ...(splitting ? { splitAt } : {}) };
+      return { cursor: next, counts, fetched: page.objectCount, serverTime, intuitTid: answer.intuitTid ?? null, ...(splitting ? { splitAt, qboRequests: 1 + requests } : {}) };
     }));
   };
 }

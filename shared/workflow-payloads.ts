@@ -161,6 +161,8 @@ export interface PullEntityPageResult {
   intuitTid: string | null;
   /** When a split was asked for and the entity is big: where the following segments begin (ISO, ascending, after `cursor.watermark`). */
   splitAt?: string[];
+  /** Requests made to QuickBooks for this page, the split's count and probes included (absent: one). */
+  qboRequests?: number;
 }
 
 export interface PullChangesInput {

@@ -51,7 +51,7 @@ export async function pageSegments(context: QueryPassContext, pass: PullPass): P
         return;
       }
       state.checkpoint = afterPage(state.checkpoint, entity, page.value.cursor, page.value.serverTime, segment);
-      state.recordsSynced += audit.count(entity, page.value.counts, 1);
+      state.recordsSynced += audit.count(entity, page.value.counts, page.value.qboRequests ?? 1);
       const splitAt = page.value.splitAt ?? [];
       if (splitAt.length > 0 && !page.value.cursor.done) {
         state.checkpoint = splitEntity(state.checkpoint, entity, splitAt);
