@@ -8,6 +8,7 @@ import { loadCheckpoint } from '../../db/queries/checkpoints.js';
 import { listSyncRuns } from '../../db/queries/sync-runs.js';
 import { entityCursors } from '../../shared/checkpoint.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
+import { SPLIT } from '../../workflows/segment-lanes.js';
 import { startSyncFixture, type ConnectedCompany, type SyncFixture } from '../support/sync-fixture.js';
 
 const PAGE_SIZE = 20;
@@ -32,8 +33,8 @@ describe('a backfill that splits a big entity into segments', () => {
       return cursors.length >= 3 && cursors.filter((cursor) => cursor.pages > 0).length >= 3;
     });
     const cursors = invoiceCursors(split.checkpoint as SyncCheckpoint);
-    // 45 pages of invoices: at least 6 pages a segment, the first bounded by the second's start, the last open-ended.
-    expect(cursors.length).toBeLessThanOrEqual(Math.floor(INVOICES / PAGE_SIZE / 6));
+    // 45 pages of invoices: at least SPLIT.pagesPerSegment pages a segment, each bounded by the next one's start, the last open-ended.
+    expect(cursors.length).toBeLessThanOrEqual(Math.min(SPLIT.maxSegments, Math.floor(INVOICES / PAGE_SIZE / SPLIT.pagesPerSegment)));
     expect(cursors.at(-1)!.before).toBeUndefined();
     expect(cursors.slice(0, -1).every((cursor) => cursor.before !== undefined)).toBe(true);
 
