@@ -8,22 +8,31 @@
  * how even the segments are, never what is read: records that move meanwhile (an update moves a record
  * to the present) are read by the last, open-ended segment, as a single cursor would have read them.
  *
- * Each segment but the first is sized one record short of whole pages, so that its last page comes back
- * short (and ends it) instead of full and followed by an empty one.
+ * Each segment is sized a little short of whole pages, so that its last page comes back short (and ends
+ * it) instead of full and followed by another: every page after a segment's first re-reads the records
+ * of the second it stopped in (activities/entity-cursor.ts), so a segment holds `slackPerPage` records a
+ * page fewer than whole pages, with `slackPerPage` above the records one second holds.
  */
 import type { QuickBooksEntity } from '../shared/contract.js';
 import type { SplitRequest } from '../shared/workflow-payloads.js';
 
 /** Positions (1-based, in `LastUpdatedTime >= start` order) where the segments after the first begin. */
-export function splitPositions(total: number, pageSize: number, request: SplitRequest): number[] {
+export function splitPositions(total: number, pageSize: number, request: SplitRequest, slackPerPage = 1): number[] {
   const pages = Math.ceil(total / pageSize);
   const segments = Math.min(request.maxSegments, Math.floor(pages / Math.max(1, request.pagesPerSegment)));
   if (segments < 2) return [];
-  const stride = Math.ceil(pages / segments) * pageSize;
+  const stridePages = Math.ceil(pages / segments);
+  const slack = Math.max(1, Math.min(Math.floor(pageSize / 10), slackPerPage));
+  const step = stridePages * (pageSize - slack);
   const positions: number[] = [];
-  // The first segment holds positions 1 … stride − 1 (the first page's included); each next one stride − 1 more.
-  for (let position = stride; positions.length < segments - 1 && position <= total; position += stride - 1) positions.push(position);
+  // The first segment holds positions 1 … step (the first page's included); each next one `step` more.
+  for (let position = step + 1; positions.length < segments - 1 && position <= total; position += step) positions.push(position);
   return positions;
+}
+
+/** Records a page should leave room for: twice those of a second seen so far (seconds differ), and one more. */
+export function slackFor(recordsInOneSecond: number): number {
+  return 2 * recordsInOneSecond + 1;
 }
 
 /** The split instants: ascending, distinct, and after `watermark` (where the first segment stands now). */
@@ -46,7 +55,7 @@ export interface SplitQueries {
 }
 
 /** Asks QuickBooks for the split positions' times (the probes run side by side, within the company's budget). */
-export async function findSplitTimes(queries: SplitQueries, entity: QuickBooksEntity, since: string, pageSize: number, request: SplitRequest): Promise<(string | undefined)[]> {
-  const positions = splitPositions(await queries.count(entity, since), pageSize, request);
+export async function findSplitTimes(queries: SplitQueries, entity: QuickBooksEntity, since: string, pageSize: number, request: SplitRequest, slackPerPage = 1): Promise<(string | undefined)[]> {
+  const positions = splitPositions(await queries.count(entity, since), pageSize, request, slackPerPage);
   return Promise.all(positions.map((position) => queries.timeAt(entity, since, position)));
 }

@@ -9,7 +9,7 @@ import type { QuickBooksEntity } from '../shared/contract.js';
 import type { EntityCursor, PullEntityPageInput, PullEntityPageResult, SplitRequest } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { advanceCursorPast, BEGINNING_OF_TIME, PAGE_SIZE, startPositionFor } from './entity-cursor.js';
-import { findSplitTimes, splitInstants, type SplitQueries } from './entity-split.js';
+import { findSplitTimes, slackFor, splitInstants, type SplitQueries } from './entity-split.js';
 import { withFailureContext } from './failures.js';
 import { createPagePrefetcher } from './page-prefetch.js';
 import { whileHeartbeating } from './heartbeat.js';
@@ -38,7 +38,9 @@ export function createPullEntityPage(deps: ActivityDeps) {
       },
     };
     try {
-      return { splitAt: splitInstants(await findSplitTimes(queries, entity, since, pageSize, request), next.watermark), requests };
+      // The first page's last second tells how many records one second holds here; each page re-reads those.
+      const slack = slackFor(next.countAtWatermark);
+      return { splitAt: splitInstants(await findSplitTimes(queries, entity, since, pageSize, request, slack), next.watermark), requests };
     } catch (error) {
       logger.warn({ entity, err: error instanceof Error ? error.message : String(error) }, 'could not split the entity: paging it as one cursor');
       return { splitAt: [], requests };
