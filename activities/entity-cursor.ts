@@ -79,6 +79,8 @@ export function advanceCursor(cursor: EntityCursor, records: readonly PagedRecor
 export function advanceCursorPast(cursor: EntityCursor, page: PageSummary, startPosition: number, pageSize = PAGE_SIZE): EntityCursor {
   const done = page.fetched < pageSize;
   if (page.newest === null) return { ...cursor, done, pages: cursor.pages + 1 };
+  // A segment of a split entity keeps its upper bound.
+  const bound = cursor.before === undefined ? {} : { before: cursor.before };
 
   const newest = Date.parse(page.newest);
   const sameSecond = cursor.watermark !== null && Date.parse(cursor.watermark) === newest;
@@ -99,5 +101,5 @@ export function advanceCursorPast(cursor: EntityCursor, page: PageSummary, start
     countAtWatermark = ids.length;
   }
   if (countAtWatermark >= limit) ids = [];
-  return { watermark, idsAtWatermark: ids, countAtWatermark, done, pages: cursor.pages + 1 };
+  return { watermark, idsAtWatermark: ids, countAtWatermark, done, pages: cursor.pages + 1, ...bound };
 }

@@ -31,6 +31,8 @@ export interface SpawnOptions {
   label: string;
   /** Script relative to the project root, run with `node --import tsx`. */
   entry: string;
+  /** Arguments after the entry. */
+  args?: string[];
   env: Record<string, string>;
   /** Extra node flags before `--import tsx` (e.g. `--cpu-prof`, `--max-old-space-size=…`). */
   nodeFlags?: string[];
@@ -39,7 +41,7 @@ export interface SpawnOptions {
 }
 
 export function spawnNodeProcess(options: SpawnOptions): ManagedProcess {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', options.entry], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', options.entry, ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

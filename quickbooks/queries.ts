@@ -55,19 +55,25 @@ export function activeClause(entity: QuickBooksEntity): string | undefined {
   return NAME_LIST_ENTITIES.includes(entity) ? 'Active IN (true, false)' : undefined;
 }
 
-/** The WHERE condition (without `WHERE`) for records changed at or after `since`. */
-export function changedSinceCondition(params: { entity: QuickBooksEntity; since: Date | string }): string {
+/**
+ * The WHERE condition (without `WHERE`) for records changed at or after `since` and, for one segment of
+ * a split entity, before `before` (exclusive).
+ */
+export function changedSinceCondition(params: { entity: QuickBooksEntity; since: Date | string; before?: Date | string | undefined }): string {
   const entity = assertEntity(params.entity);
-  return [`MetaData.LastUpdatedTime >= ${dateTimeLiteral(params.since)}`, activeClause(entity)].filter(Boolean).join(' AND ');
+  const upper = params.before === undefined ? undefined : `MetaData.LastUpdatedTime < ${dateTimeLiteral(params.before)}`;
+  return [`MetaData.LastUpdatedTime >= ${dateTimeLiteral(params.since)}`, upper, activeClause(entity)].filter(Boolean).join(' AND ');
 }
 
 /**
- * `SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime >= '…' ORDERBY MetaData.LastUpdatedTime
- * STARTPOSITION n MAXRESULTS m`. STARTPOSITION is 1-based.
+ * `SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime >= '…' [AND MetaData.LastUpdatedTime < '…']
+ * ORDERBY MetaData.LastUpdatedTime STARTPOSITION n MAXRESULTS m`. STARTPOSITION is 1-based.
  */
 export function changedSinceQuery(params: {
   entity: QuickBooksEntity;
   since: Date | string;
+  /** Exclusive upper bound on MetaData.LastUpdatedTime (a segment of a split entity). */
+  before?: Date | string | undefined;
   startPosition?: number;
   maxResults?: number;
 }): string {
@@ -75,7 +81,7 @@ export function changedSinceQuery(params: {
   const startPosition = positiveInteger('startPosition', params.startPosition ?? 1);
   const maxResults = positiveInteger('maxResults', params.maxResults ?? MAX_QUERY_RESULTS, MAX_QUERY_RESULTS);
   return (
-    `SELECT * FROM ${entity} WHERE ${changedSinceCondition({ entity, since: params.since })}` +
+    `SELECT * FROM ${entity} WHERE ${changedSinceCondition({ entity, since: params.since, before: params.before })}` +
     ` ORDERBY MetaData.LastUpdatedTime STARTPOSITION ${startPosition} MAXRESULTS ${maxResults}`
   );
 }

@@ -50,6 +50,11 @@ export interface EntityCursor {
   done: boolean;
   /** Pages fetched in this pass (for the operator: "fetch Invoice page 12"). */
   pages: number;
+  /**
+   * Exclusive upper bound on LastUpdatedTime: the cursor reads one segment of a split entity (see
+   * `PullPass.segments`). Absent: open-ended, as every cursor was before entities were split.
+   */
+  before?: string;
 }
 
 export type PassKind = 'backfill' | 'resync' | 'catch_up';
@@ -60,6 +65,13 @@ export interface PullPass {
   /** QuickBooks server time when the pass began: incremental CDC continues from here once it completes. */
   startedAtServerTime: string | null;
   entities: Partial<Record<QuickBooksEntity, EntityCursor>>;
+  /**
+   * A big entity's time range split into segments paged at the same time: `entities[entity]` is the
+   * first segment (its `before` is where the next begins), these are the following ones in order, each
+   * starting at its first watermark and ending before the next one's; the last is open-ended. Absent
+   * (older passes, small entities): the entity is one cursor.
+   */
+  segments?: Partial<Record<QuickBooksEntity, EntityCursor[]>>;
 }
 
 /** Where a connection's sync stands; the workflow holds it, and the database mirrors it (shared/checkpoint.ts). */
@@ -125,9 +137,19 @@ export interface AcceptTokensInput {
 export interface PullEntityPageInput {
   connectionId: string;
   entity: QuickBooksEntity;
+  /** Which segment of a split entity (0 or absent: `entities[entity]`; n: `segments[entity][n - 1]`). */
+  segment?: number;
   /** The workflow's checkpoint when the page was asked for; its pass holds `entity`'s cursor. */
   checkpoint: SyncCheckpoint;
   pageSize?: number;
+  /** Asked with an entity's first page: plan how to split the rest of its range into segments (`splitAt`). */
+  split?: SplitRequest;
+}
+
+/** How finely a big entity is split: into at most `maxSegments`, each at least `pagesPerSegment` pages. */
+export interface SplitRequest {
+  maxSegments: number;
+  pagesPerSegment: number;
 }
 
 export interface PullEntityPageResult {
@@ -137,6 +159,10 @@ export interface PullEntityPageResult {
   /** QuickBooks' clock when it answered. */
   serverTime: string;
   intuitTid: string | null;
+  /** When a split was asked for and the entity is big: where the following segments begin (ISO, ascending, after `cursor.watermark`). */
+  splitAt?: string[];
+  /** Requests made to QuickBooks for this page, the split's count and probes included (absent: one). */
+  qboRequests?: number;
 }
 
 export interface PullChangesInput {

@@ -14,12 +14,12 @@ export async function saveCheckpoint(db: Executor, connectionId: string, checkpo
   await db.update(connections).set({ checkpoint }).where(eq(connections.id, connectionId));
 }
 
-/** After a page of `entity` (in the page's transaction): see `mirrorAfterPage` for why it merges. */
-export async function mirrorPage(db: Executor, connectionId: string, page: { checkpoint: SyncCheckpoint; entity: QuickBooksEntity }): Promise<void> {
+/** After a page of `entity` (segment `segment`, in the page's transaction): see `mirrorAfterPage` for why it merges. */
+export async function mirrorPage(db: Executor, connectionId: string, page: { checkpoint: SyncCheckpoint; entity: QuickBooksEntity; segment?: number }): Promise<void> {
   // NO KEY UPDATE, not UPDATE: the page's records hold KEY SHARE locks on this row (their foreign key), so
   // two lanes each taking FOR UPDATE after their inserts would deadlock; NO KEY UPDATE only queues them.
   const [row] = await db.select({ checkpoint: connections.checkpoint }).from(connections).where(eq(connections.id, connectionId)).for('no key update');
-  await saveCheckpoint(db, connectionId, mirrorAfterPage(row?.checkpoint ?? null, page.checkpoint, page.entity));
+  await saveCheckpoint(db, connectionId, mirrorAfterPage(row?.checkpoint ?? null, page.checkpoint, page.entity, page.segment));
 }
 
 /** The connection's mirrored checkpoint and company, or nulls for a connection that never synced. */

@@ -1,8 +1,9 @@
 /**
  * backfill_records_per_s: a company of 100,000 records (--quick: 10,000) behind an unthrottled simulator,
  * end to end through the product: the merchant's consent and our OAuth callback (code exchange,
- * signal-with-start of `tokensIssued`), the workflow's query pass (1,000-record pages, three entities at
- * a time) on the production worker process, until the backfill's audit row is closed; then every record
+ * signal-with-start of `tokensIssued`), the workflow's query pass (1,000-record pages; big entities split
+ * into time segments, six segments paged at a time: workflows/segment-lanes.ts) on the production worker
+ * process (loading the prebuilt workflow bundle), until the backfill's audit row is closed; then every record
  * is checked against the simulator's snapshot (outside the timing). The worker's CPU (its /proc) and the
  * Postgres backends' CPU (theirs) per record are reported beside it.
  *
@@ -17,7 +18,8 @@ import { waitFor } from '../retry.js';
 import { compareWithSnapshot } from '../verify-records.js';
 import { companyOf, recordsIn, startBenchStack, type BenchStack } from './bench-stack.js';
 import { atLeast, atMost, below, type BenchContext, type BenchmarkResult } from './figures.js';
-import { activityTimings, historiesOf } from './history.js';
+import { SEGMENT_LANES } from '../../workflows/segment-lanes.js';
+import { activityTimings, historiesOf, type ActivityTiming } from './history.js';
 import { cpuSeconds, RssSampler } from './proc.js';
 import { describeSamples, round } from './stats.js';
 import { profileFlags } from './profiles.js';
@@ -140,9 +142,34 @@ async function pageBreakdown(stack: BenchStack, connectionId: string, realmId: s
   const pages = runs.flatMap((run) => activityTimings(run.events)).filter((timing) => timing.type === 'pullEntityPage');
   const queries = (await stack.simulator.control.requests({ realmId, since: new Date(since).toISOString(), kind: 'api' })).data.filter((entry) => entry.path.endsWith('/query'));
   const events = runs.reduce((sum, run) => sum + run.events.length, 0);
+  const flight = pagesInFlight(pages);
   return [
     `backfill pages (${pages.length} pullEntityPage activities, ${events} history events in ${runs.length} run(s)): schedule-to-start ${describeSamples(pages.map((page) => page.queuedMs), ' ms')}; ` +
-      `activity run ${describeSamples(pages.map((page) => page.runMs), ' ms')}; simulator time per query ${describeSamples(queries.map((query) => query.durationMs), ' ms')}.`,
+      `activity run ${describeSamples(pages.map((page) => page.runMs), ' ms')}; simulator time per query ${describeSamples(queries.map((query) => query.durationMs), ' ms')}; ` +
+      `${queries.length} queries (pages, counts and split probes). Pages in flight: ${round(flight.mean, 2)} on average over ${round(flight.spanMs / 1000, 2)} s, ` +
+      `${SEGMENT_LANES} (every lane) for ${round(flight.fullMs / 1000, 2)} s; the tail after the last moment with every lane busy: ${round(flight.tailMs / 1000, 2)} s.`,
   ];
+}
+
+/** How many page activities ran at once (scheduled to completed), time-weighted, and how long the tail was. */
+function pagesInFlight(pages: readonly ActivityTiming[]): { mean: number; spanMs: number; fullMs: number; tailMs: number } {
+  const edges = pages.flatMap((page) => [{ at: page.scheduledMs, delta: 1 }, { at: page.completedMs, delta: -1 }]).sort((a, b) => a.at - b.at || a.delta - b.delta);
+  if (edges.length === 0) return { mean: 0, spanMs: 0, fullMs: 0, tailMs: 0 };
+  let level = 0;
+  let area = 0;
+  let fullMs = 0;
+  let lastFull = edges[0]!.at;
+  for (let index = 0; index < edges.length; index++) {
+    const edge = edges[index]!;
+    level += edge.delta;
+    const next = edges[index + 1]?.at ?? edge.at;
+    area += level * (next - edge.at);
+    if (level >= SEGMENT_LANES) {
+      fullMs += next - edge.at;
+      lastFull = next;
+    }
+  }
+  const spanMs = edges.at(-1)!.at - edges[0]!.at;
+  return { mean: spanMs > 0 ? area / spanMs : 0, spanMs, fullMs, tailMs: edges.at(-1)!.at - lastFull };
 }
 

@@ -11,7 +11,7 @@ import { createApp, type App } from '../../api/app.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
 import type { CreateCompanyRequest, SimulatorConfig } from '../../simulator/types.js';
 import { connectThroughApi, consentToReauthorization } from '../connect.js';
-import { WORKER_READY, type ManagedProcess } from '../node-process.js';
+import { spawnNodeProcess, WORKER_READY, type ManagedProcess } from '../node-process.js';
 import { startStack, type Stack } from '../stack.js';
 
 export const PUBLIC_BASE_URL = 'http://bench.test';
@@ -43,9 +43,10 @@ export interface BenchStackOptions {
 }
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const workDir = join(PROJECT_ROOT, '.cache', 'bench', `${options.name}-${process.pid}-${Date.now()}`);
   const stack = await startStack({
     database: { scratch: `qbo_bench_${process.pid}_${options.name}`, dropOrphansWithPrefix: 'qbo_bench_', maxConnections: options.orchestratorDbConnections ?? 10 },
-    workDir: join(PROJECT_ROOT, '.cache', 'bench', `${options.name}-${process.pid}-${Date.now()}`),
+    workDir,
     simulator: { seed: 20_260_101, config: options.simulatorConfig },
     redirectUri: `${PUBLIC_BASE_URL}/oauth/quickbooks/callback`,
   });
@@ -73,6 +74,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   };
 
   const workers: ManagedProcess[] = [];
+  // Workers load the workflow bundle built ahead of time, as production workers do (WORKFLOW_BUNDLE_PATH):
+  // bundling with webpack inside each worker costs seconds of CPU and leaves >150 MiB in its heap.
+  let bundle: Promise<string> | undefined;
+  const workflowBundle = () => (bundle ??= buildBundle(stack, join(workDir, 'workflow-bundle.js')));
   const bench: BenchStack = {
     ...stack,
     async close() {
@@ -93,13 +98,23 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       return json(await api.request(path, { headers: { accept: 'application/json' } }), 'the OAuth callback');
     },
     async startWorker(workerOptions) {
-      const worker = stack.spawnWorker(workerOptions);
+      const env = { WORKFLOW_BUNDLE_PATH: await workflowBundle(), ...workerOptions.env };
+      const worker = stack.spawnWorker({ ...workerOptions, env });
       workers.push(worker);
       await worker.waitForOutput(WORKER_READY, 180_000);
       return worker;
     },
   };
   return bench;
+}
+
+/** `npm run build:workflows <path>` in a child process, as a deployment builds the image's bundle. */
+async function buildBundle(stack: Stack, path: string): Promise<string> {
+  const build = spawnNodeProcess({ label: 'build-workflows', entry: 'cli/build-workflows.ts', args: [path], env: {} });
+  const code = await build.exited;
+  if (code !== '0') throw new Error(`npm run build:workflows exited with ${code}: ${build.output().slice(-2_000)}`);
+  stack.logger.info({ path }, 'workflow bundle built for the bench workers');
+  return path;
 }
 
 /** A company of `total` records shaped like a small retailer's books (the simulator's performance test's mix). */
