@@ -43,8 +43,15 @@ module.exports = {
       name: 'nothing-imports-the-clis',
       severity: 'error',
       comment: 'cli/ holds thin entry points (arguments and printing); what they do lives in the product modules they call.',
-      from: { pathNot: '^cli/' },
+      from: { pathNot: '^(cli|test)/' },
       to: { path: '^cli/' },
+    },
+    {
+      name: 'tests-run-a-cli-through-its-run-function',
+      severity: 'error',
+      comment: 'A test may run a command in its own process through the run function the entry point calls (cli/<name>/run.ts, arguments, environment and output injected); nothing else of cli/.',
+      from: { path: '^test/' },
+      to: { path: '^cli/', pathNot: '^cli/[^/]+/run\\.ts$' },
     },
     {
       name: 'data-below-logic',

@@ -1,8 +1,10 @@
 /**
- * `npm run ops` against a running stack (Temporal, Postgres, the simulator, a worker), spawned as an
- * operator runs it. Five connections in every state: two active, two parked after Intuit disconnected
- * them, one never authorized, one disconnected. The operator finds the parked ones (ops and Temporal's
- * own CLI agree), reads one connection whole, and resyncs a window — which re-pulls exactly that window.
+ * `npm run ops` against a running stack (Temporal, Postgres, the simulator, a worker). Five connections
+ * in every state: two active, two parked after Intuit disconnected them, one never authorized, one
+ * disconnected. The operator finds the parked ones (ops and Temporal's own CLI agree), reads one
+ * connection whole, and resyncs a window — which re-pulls exactly that window. Commands run through
+ * `runOpsCli` (all that cli/ops.ts does) with the operator's environment; a few run as real `npm run ops`
+ * processes, so that output and exit statuses are proven as a shell sees them.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,8 @@ import { workflowIdForConnection, type QuickBooksEntity } from '../../shared/con
 import { disconnectSignal, syncNowSignal } from '../../workflows/messages.js';
 import type { ConnectionStatusView } from '../../shared/workflow-payloads.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
-import { npmRun, runCommand } from '../replay/support.js';
+import { npmRun, runCommand, type CommandResult } from '../replay/support.js';
+import { runOps } from '../support/ops-in-process.js';
 import { startSyncFixture, type ConnectedCompany, type SyncFixture } from '../support/sync-fixture.js';
 
 /** `npm run ops` exit statuses, as the README documents them. */
@@ -29,7 +32,10 @@ describe('npm run ops', () => {
   let parked: ConnectedCompany[];
   let pendingId: string;
   let disconnected: ConnectedCompany;
-  const ops = (...args: string[]) => npmRun('ops', args, { env });
+  /** What `npm run ops -- …args` runs, in this process. */
+  const ops = (...args: string[]) => runOps(args, env);
+  /** `npm run ops -- …args`, a process of its own, as an operator's shell runs it. */
+  const npmOps = (...args: string[]) => npmRun('ops', args, { env });
   const idle = (view: ConnectionStatusView) =>
     view.status === 'active' && view.phase === 'idle' && (view.checkpoint as SyncCheckpoint).pass === null && (view.checkpoint as SyncCheckpoint).changedSince !== null;
   /** fixture.waitFor, for beforeAll (where expect.poll is not allowed). */
@@ -67,7 +73,7 @@ describe('npm run ops', () => {
   afterAll(async () => fixture?.close());
 
   it('list --status needs_reauthorization lists exactly the parked connections; list shows every state', async () => {
-    const result = await ops('list', '--status', 'needs_reauthorization', '--json');
+    const result = await npmOps('list', '--status', 'needs_reauthorization', '--json');
     expect(result.code, result.stderr).toBe(OPS_EXIT.ok);
     const items = JSON.parse(result.stdout) as ConnectionListItem[];
     expect(items.map((item) => item.id).sort()).toEqual(parked.map((connection) => connection.connectionId).sort());
@@ -149,13 +155,15 @@ describe('npm run ops', () => {
       [['list', '--limit', 'many'], OPS_EXIT.usage, /--limit must be an integer/],
       [['frobnicate'], OPS_EXIT.usage, /unknown command "frobnicate"/],
     ];
-    // Real processes: exit statuses as a shell sees them.
-    const results = await Promise.all(cases.map(([args]) => ops(...args)));
-    results.forEach((result, index) => {
-      const [args, code, message] = cases[index]!;
+    // Two as real processes: the exit status and the message reach the shell.
+    const inShell = [cases[1]!, cases[9]!]; // refused (a parked connection) and usage (an unknown command)
+    const [results, shellResults] = await Promise.all([Promise.all(cases.map(([args]) => ops(...args))), Promise.all(inShell.map(([args]) => npmOps(...args)))]);
+    const check = ([args, code, message]: (typeof cases)[number], result: CommandResult) => {
       expect(result.code, `ops ${args.join(' ')}: ${result.stderr}`).toBe(code);
       expect(result.stderr).toMatch(message);
-    });
+    };
+    results.forEach((result, index) => check(cases[index]!, result));
+    shellResults.forEach((result, index) => check(inShell[index]!, result));
   });
 
   it('resync re-pulls exactly the window asked: queries from `since` for the named entities only, and the window is read again', async () => {

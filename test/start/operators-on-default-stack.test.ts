@@ -3,7 +3,8 @@
  * every operator command works with what the banner prints, or with nothing at all. `npm run ops` and
  * `npm run replay` find the running stack by themselves (its data folder's stack.json); with the
  * banner's DATABASE_URL and Temporal address they work too, and so do psql and the Temporal CLI —
- * whose `describe` says what the connection's workflow is (its static summary and details).
+ * whose `describe` says what the connection's workflow is (its static summary and details). The first
+ * `npm run ops` is a real process; the others run what it runs (`runOps`) in this one.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
 import { workflowIdForConnection } from '../../shared/contract.js';
 import { completeConsent, createSimulatorControl } from '../../simulator/index.js';
 import { npmRun, runCommand } from '../replay/support.js';
+import { runOps } from '../support/ops-in-process.js';
 import { bannerValue, launchStart, startEnv, type StartedProduct } from './support/start-process.js';
 
 const run = promisify(execFile);
@@ -82,7 +84,7 @@ describe('operator commands against the stack npm start runs', () => {
     expect(items.map((item) => [item.id, item.status, item.realmId])).toEqual([[connectionId, 'active', realmId]]);
 
     // Status reads the row, the workflow (its summary and status query) and the sync runs, and names the replay command.
-    const status = await npmRun('ops', ['status', connectionId], { env: { DATA_DIR: dataDir } });
+    const status = await runOps(['status', connectionId], { DATA_DIR: dataDir });
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/status\s+active\s+phase (idle|incremental)/);
     expect(status.stdout).toMatch(summaryLine(/summary {7}/));
@@ -90,7 +92,7 @@ describe('operator commands against the stack npm start runs', () => {
     expect(status.stdout).toMatch(/backfill\s+succeeded/);
 
     // No stack on another data folder: the missing variables are named, with the way out.
-    const none = await npmRun('ops', ['list'], { env: { DATA_DIR: emptyDataDir } });
+    const none = await runOps(['list'], { DATA_DIR: emptyDataDir });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/DATABASE_URL: required for `ops`[\s\S]*no `npm start` runs on this DATA_DIR/);
   }, 60_000);
@@ -100,7 +102,7 @@ describe('operator commands against the stack npm start runs', () => {
     const databaseUrl = bannerValue(output, 'Database')!;
     const temporalAddress = bannerValue(output, 'Temporal')!;
 
-    const listed = await npmRun('ops', ['list', '--json'], { env: { DATA_DIR: emptyDataDir, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress } });
+    const listed = await runOps(['list', '--json'], { DATA_DIR: emptyDataDir, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stderr).not.toContain('using the stack');
     expect((JSON.parse(listed.stdout) as ConnectionListItem[]).map((item) => item.id)).toEqual([connectionId]);
@@ -133,7 +135,7 @@ describe('operator commands against the stack npm start runs', () => {
     product = undefined;
     expect(stopped).toEqual({ code: 0, signal: null });
     expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
-    const after = await npmRun('ops', ['list'], { env: { DATA_DIR: dataDir } });
+    const after = await runOps(['list'], { DATA_DIR: dataDir });
     expect(after.code).toBe(2);
   }, 60_000);
 });

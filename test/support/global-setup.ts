@@ -1,17 +1,19 @@
 /**
  * Runs once per `vitest run`: starts one real Temporal dev server (with the contract's search
- * attributes), migrates a template Postgres database, and bundles the workflow code once. Test files
- * reach them through `inject()` (see ./temporal.ts and ./database.ts).
+ * attributes), migrates a template Postgres database, and bundles the workflow code once, as
+ * `npm run build:workflows` does (with its source key): in-process workers load it, and so do the
+ * worker processes tests spawn (WORKFLOW_BUNDLE_PATH, as in the image) instead of a webpack run each.
+ * Test files reach them through `inject()` (see ./temporal.ts and ./database.ts).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/client.js';
 import { migrateDatabase } from '../../db/migrate.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
 import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
 import { startTemporalDevServer } from '../../local/temporal-dev-server.js';
+import { buildWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { createDatabase, databaseUrl, dropDatabasesWithPrefix } from '../../harness/postgres.js';
 
 declare module 'vitest' {
@@ -30,6 +32,8 @@ export default async function setup(project: TestProject) {
   const prefix = `qbo_test_${process.pid}_`;
   const template = `${prefix}template`;
 
+  const workflowBundlePath = join(PROJECT_ROOT, '.cache', `workflow-bundle-${process.pid}.js`);
+
   const [server] = await Promise.all([
     startTemporalDevServer({ cliPath: binaries.cli }),
     (async () => {
@@ -42,16 +46,8 @@ export default async function setup(project: TestProject) {
         await handle.close();
       }
     })(),
+    buildWorkflowBundle(workflowBundlePath, quietLogger),
   ]);
-
-  const cacheDir = join(PROJECT_ROOT, '.cache');
-  mkdirSync(cacheDir, { recursive: true });
-  const workflowBundlePath = join(cacheDir, `workflow-bundle-${process.pid}.js`);
-  const workflowsPath = join(PROJECT_ROOT, 'workflows', 'index.ts');
-  if (existsSync(workflowsPath)) {
-    const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-    writeFileSync(workflowBundlePath, bundle.code);
-  }
 
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);
@@ -63,6 +59,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await server.stop();
     await dropDatabasesWithPrefix(prefix);
+    for (const file of [workflowBundlePath, `${workflowBundlePath}.json`]) rmSync(file, { force: true });
   };
 }
 

@@ -60,7 +60,7 @@ export interface SyncFixture {
   /** Every token the simulator handed us through OAuth in this file. */
   issuedTokens: Set<string>;
   worker: Worker | undefined;
-  /** The environment of a production worker process (`worker/main.ts`) serving this fixture's task queue. */
+  /** The environment of a production worker process (`worker/main.ts`) serving this fixture's task queue, on the run's prebuilt workflow bundle (as in the image). */
   workerEnv(): Record<string, string>;
   createCompany(request?: CreateCompanyRequest): Promise<string>;
   /** Consent in the simulator, exchange the code, deliver the sealed tokens: what the API callback does. */
@@ -112,7 +112,7 @@ export async function startSyncFixture(options: SyncFixtureOptions = {}): Promis
     logLines,
     issuedTokens,
     worker: stack.worker,
-    workerEnv: () => stack.workerEnv({ LOG_LEVEL: 'warn' }),
+    workerEnv: () => stack.workerEnv({ LOG_LEVEL: 'warn', WORKFLOW_BUNDLE_PATH: temporal.workflowBundle.codePath }),
 
     async createCompany(request = {}) {
       return (await stack.simulator.control.createCompany(request)).realmId;

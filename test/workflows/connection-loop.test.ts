@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import { WORKFLOW_TYPE, workflowIdForConnection } from '../../shared/contract.js';
 import type { ConnectionStatusView, ConnectionWorkflowInput, EndSyncRunInput } from '../../shared/workflow-payloads.js';
@@ -16,11 +16,14 @@ import { startTimeSkippingEnvironment } from '../support/time-skipping.js';
 import { accessForbidden, grantRevoked, quickBooksDown, stubActivities } from './support/stub-activities.js';
 
 describe('the connection loop (stand-in activities, time-skipping server)', { timeout: 120_000 }, () => {
+  // A server per test: the test server keeps a time-skipping lock for an activity still outstanding when its
+  // workflow is terminated (temporalio/sdk-java#1138), and on a loaded machine one can be; with one server for
+  // the file, every later env.sleep() then waits in real time (2 hours…).
   let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
+  beforeEach(async () => {
     env = await startTimeSkippingEnvironment();
   });
-  afterAll(async () => env?.teardown());
+  afterEach(async () => env?.teardown());
 
   async function run(activities: Activities, story: (connection: { signalTokens(): Promise<void>; status(): Promise<ConnectionStatusView>; workflowId: string }) => Promise<void>) {
     const taskQueue = `loop-${randomUUID()}`;
@@ -35,7 +38,7 @@ describe('the connection loop (stand-in activities, time-skipping server)', { ti
     // A query sent before the first workflow task completes waits for it: keep each one short, poll again.
     const status = () => env.client.withDeadline(Date.now() + 2_000, () => env.client.workflow.getHandle(workflowId).query(statusQuery));
     await worker.runUntil(story({ signalTokens, status, workflowId }));
-    // Every test's workflow ends with it: timers of a workflow nobody serves any more would hold up the next test's time skipping.
+    // Every test's workflow ends with it: timers of a workflow nobody serves any more would hold up time skipping.
     await env.client.workflow
       .getHandle(workflowId)
       .terminate('test over')
