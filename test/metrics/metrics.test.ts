@@ -135,7 +135,8 @@ describe('the API and an in-process worker on one registry (npm start)', () => {
     const parked = await scrape();
     expect(sample(parked, 'quickbooks_token_refreshes_total', { outcome: 'GrantInvalidError' })).toBeGreaterThanOrEqual(1);
     expect(sample(parked, 'quickbooks_sync_failures_total', { activity: 'refreshAccessToken', type: 'GrantInvalidError' })).toBeGreaterThanOrEqual(1);
-    expect(sample(parked, 'quickbooks_connections', { status: 'needs_reauthorization' })).toBe(1);
+    // The gauge reads the database, which the park's activity writes a moment after the workflow decided to park.
+    await expect.poll(async () => sample(await scrape(), 'quickbooks_connections', { status: 'needs_reauthorization' }), { timeout: 10_000 }).toBe(1);
 
     // The audit row of that cycle exists although the pull never ran (the refresh before it was refused).
     const response = await fetch(`${apiUrl}/v1/connections/${connection.connectionId}/sync-runs`, { headers: { authorization: `Bearer ${apiKey}` } });

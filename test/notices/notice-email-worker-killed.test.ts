@@ -11,7 +11,6 @@ import { notificationEmails, notifications } from '../../db/schema/index.js';
 import { startMailSink, type MailSink } from '../../local/mail-sink.js';
 import { syncNowSignal } from '../../workflows/messages.js';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
-import { spawnWorkerProcess } from '../support/worker-process.js';
 
 describe('a worker killed while it sends a notice email', () => {
   let sink: MailSink;
@@ -27,7 +26,7 @@ describe('a worker killed while it sends a notice email', () => {
   });
 
   it('is replaced by another that sends it exactly once', { timeout: 180_000 }, async () => {
-    const first = spawnWorkerProcess(fixture.workerEnv());
+    const first = fixture.spawnWorker('worker1');
     try {
       const connection = await fixture.connect({ company: { customers: 3, invoices: 5 } });
       await fixture.waitFor(connection, (view) => view.lastSyncedAt !== null, 60_000);
@@ -37,11 +36,11 @@ describe('a worker killed while it sends a notice email', () => {
       await connection.handle.signal(syncNowSignal, { reason: 'test' });
       await fixture.waitFor(connection, (view) => view.status === 'needs_reauthorization', 60_000);
       await expect.poll(() => sink.attempts(), { timeout: 30_000, interval: 100 }).toBe(1);
-      expect(await first.kill('SIGKILL')).toBe('SIGKILL');
+      expect(await first.stop('SIGKILL')).toBe('SIGKILL');
       expect(sink.mails()).toEqual([]);
 
       sink.respond(() => 'accept');
-      const second = spawnWorkerProcess(fixture.workerEnv());
+      const second = fixture.spawnWorker('worker2');
       try {
         await sink.waitFor((mails) => mails.length >= 1, 120_000).catch((error: unknown) => {
           throw new Error(`${String(error)}\nworker output:\n${second.output()}`);
@@ -60,10 +59,10 @@ describe('a worker killed while it sends a notice email', () => {
         expect(mails[0]!.subject).toMatch(/^Action needed: reconnect QuickBooks for /);
         expect(sink.attempts()).toBe(2);
       } finally {
-        await second.kill('SIGTERM');
+        await second.stop('SIGTERM');
       }
     } finally {
-      await first.kill('SIGKILL');
+      await first.stop('SIGKILL');
     }
   });
 });

@@ -88,7 +88,8 @@ describe('notice emails', () => {
     try {
       await revoke(connection);
       // Parked and saying so while the mail is still being refused: nothing waits for it.
-      expect((await outboxOf(connection, 'needs_reauthorization'))[0]!.email.status).toBe('pending');
+      // (The status query says parked a moment before the park's activity has written the notice.)
+      await expect.poll(async () => (await outboxOf(connection, 'needs_reauthorization'))[0]?.email.status, { timeout: 10_000 }).toBe('pending');
       const [mail] = (await sink.waitFor(() => mailsFor(connection).length >= 1, 60_000)).filter((caught) => caught.headers['x-quickbooks-sync-connection'] === connection.connectionId);
       expect(mail!.subject).toBe('Action needed: reconnect QuickBooks for Retry Gardens Inc');
       await expect.poll(async () => (await outboxOf(connection, 'needs_reauthorization'))[0]?.email.status, { timeout: 10_000 }).toBe('sent');

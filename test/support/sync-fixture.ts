@@ -13,6 +13,7 @@ import type { WorkflowOptions } from '../../connections/workflow-client.js';
 import { getConnection } from '../../db/queries/connections.js';
 import type { Merchant } from '../../db/queries/merchants.js';
 import { connectCompany, reauthorizeConnection, type StackConnection } from '../../harness/connect.js';
+import type { ManagedProcess } from '../../harness/node-process.js';
 import { startStack, type Stack } from '../../harness/stack.js';
 import { compareWithSnapshot, type RecordComparison } from '../../harness/verify-records.js';
 import type { AccountingApiOptions } from '../../quickbooks/accounting-api.js';
@@ -62,6 +63,8 @@ export interface SyncFixture {
   worker: Worker | undefined;
   /** The environment of a production worker process (`worker/main.ts`) serving this fixture's task queue, on the run's prebuilt workflow bundle (as in the image). */
   workerEnv(): Record<string, string>;
+  /** A production worker process (`worker/main.ts`) with that environment, through the stack (its whole output in `<workDir>/<label>.log`). */
+  spawnWorker(label: string): ManagedProcess;
   createCompany(request?: CreateCompanyRequest): Promise<string>;
   /** Consent in the simulator, exchange the code, deliver the sealed tokens: what the API callback does. */
   connect(options?: { realmId?: string; company?: CreateCompanyRequest; workflow?: Partial<ConnectionWorkflowInput> }): Promise<ConnectedCompany>;
@@ -79,6 +82,8 @@ export async function startSyncFixture(options: SyncFixtureOptions = {}): Promis
   const [db, temporal] = await Promise.all([createTestDatabase(), connectTestTemporal()]);
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', destination: new Writable({ write: (chunk, _encoding, done) => void (logLines.push(String(chunk)), done()) }) });
+  // Worker processes load the run's prebuilt workflow bundle, as in the image (no webpack run each).
+  const processWorkerEnv = { LOG_LEVEL: 'warn', WORKFLOW_BUNDLE_PATH: temporal.workflowBundle.codePath };
   const stack = await startStack({
     database: { url: db.url },
     temporal: { address: temporal.address, namespace: temporal.namespace },
@@ -112,7 +117,8 @@ export async function startSyncFixture(options: SyncFixtureOptions = {}): Promis
     logLines,
     issuedTokens,
     worker: stack.worker,
-    workerEnv: () => stack.workerEnv({ LOG_LEVEL: 'warn', WORKFLOW_BUNDLE_PATH: temporal.workflowBundle.codePath }),
+    workerEnv: () => stack.workerEnv(processWorkerEnv),
+    spawnWorker: (label) => stack.spawnWorker({ label, env: processWorkerEnv }),
 
     async createCompany(request = {}) {
       return (await stack.simulator.control.createCompany(request)).realmId;

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications } from '../../db/schema/index.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
-import { spawnWorkerProcess } from '../support/worker-process.js';
 
 const TOKEN_PATH = '/oauth2/v1/tokens/bearer';
 
@@ -85,16 +84,16 @@ describe('a worker killed in the middle of a page', () => {
   afterAll(async () => fixture?.close());
 
   it('is replaced by another that continues without losing or doubling a record', { timeout: 180_000 }, async () => {
-    const first = spawnWorkerProcess(fixture.workerEnv());
+    const first = fixture.spawnWorker('worker1');
     try {
       const connection = await fixture.connect({ company: { seed: 41, customers: 10, items: 5, invoices: 300 } });
       await fixture.simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 250 }] });
       const invoicePages = async () => ((await fixture.status(connection)).checkpoint as SyncCheckpoint).pass?.entities.Invoice?.pages ?? 0;
       await expect.poll(invoicePages, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(3);
-      expect(await first.kill('SIGKILL')).toBe('SIGKILL');
+      expect(await first.stop('SIGKILL')).toBe('SIGKILL');
       await fixture.simulator.control.clearFaults();
 
-      const second = spawnWorkerProcess(fixture.workerEnv());
+      const second = fixture.spawnWorker('worker2');
       try {
         const comparison = await fixture.waitForSnapshotMatch(connection, 120_000).catch((error: unknown) => {
           throw new Error(`${String(error)}\nworker output:\n${first.output()}\n---\n${second.output()}`);
@@ -102,10 +101,10 @@ describe('a worker killed in the middle of a page', () => {
         expect(comparison).toMatchObject({ lost: 0, duplicated: 0, mismatched: 0 });
         expect(await fixture.status(connection)).toMatchObject({ status: 'active' });
       } finally {
-        await second.kill('SIGTERM');
+        await second.stop('SIGTERM');
       }
     } finally {
-      await first.kill('SIGKILL');
+      await first.stop('SIGKILL');
     }
   });
 });
