@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { getConnection } from '../db/queries/connections.js';
 import { getMerchant } from '../db/queries/merchants.js';
-import { createNotificationOnce, getNotification, getNotificationEmail, recordEmailAttempt, recordWebhookAttempt } from '../db/queries/notifications.js';
+import { createNotificationOnce, getNotification, getNotificationEmail, recordEmailAttempt, recordEmailGaveUp, recordWebhookAttempt, type NotificationEmail } from '../db/queries/notifications.js';
 import { NOTICE_EMAIL_MAX_ATTEMPTS, NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
 import type { NotifyMerchantInput } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
@@ -123,7 +123,18 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return 'sent';
   }
 
-  return { notifyMerchant, deliverNotificationWebhook, deliverNoticeEmail };
+  /**
+   * Records a notice's email as failed once the workflow saw its delivery give up (retries spent, the
+   * last attempt timed out or its worker died): what `deliverNoticeEmail` cannot record when it never
+   * finished. Idempotent; an email already sent (or skipped, or failed) is left as it is.
+   */
+  async function recordNoticeEmailFailed(input: { notificationId: string; reason: string }): Promise<NotificationEmail['status'] | 'missing'> {
+    const status = (await recordEmailGaveUp(db, input)) ?? 'missing';
+    if (status === 'failed') logger.warn({ notificationId: input.notificationId, reason: input.reason }, 'notice email recorded as failed: its delivery gave up');
+    return status;
+  }
+
+  return { notifyMerchant, deliverNotificationWebhook, deliverNoticeEmail, recordNoticeEmailFailed };
 }
 
 /** This attempt's number when it is the retry policy's last (no retry follows a failure), else undefined. */
