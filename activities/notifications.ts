@@ -71,7 +71,9 @@ export function createNotificationActivities(deps: ActivityDeps) {
    * Temporal retries with backoff (each attempt visible in its UI, the pending activity's attempt count
    * and last failure); a 5xx is permanent, and so is the failure of the retry policy's last attempt:
    * either is recorded on the notice's email as `failed` with the SMTP answer, and thrown as
-   * non-retryable. The workflow never waits on it (see workflows/notices.ts).
+   * non-retryable. An attempt that never finishes (timed out, its worker died) cannot record anything:
+   * once no retry is left, the workflow records it (`recordNoticeEmailFailed`). The workflow never
+   * waits on it (see workflows/notices.ts).
    */
   async function deliverNoticeEmail(input: { notificationId: string }): Promise<NoticeEmailOutcome> {
     const [outbox, notification] = await Promise.all([getNotificationEmail(db, input.notificationId), getNotification(db, input.notificationId)]);
