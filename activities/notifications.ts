@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { getConnection } from '../db/queries/connections.js';
 import { getMerchant } from '../db/queries/merchants.js';
-import { createNotificationOnce, getNotification, getNotificationEmail, recordEmailAttempt, recordWebhookAttempt } from '../db/queries/notifications.js';
+import { createNotificationOnce, getNotification, getNotificationEmail, recordEmailAttempt, recordEmailGaveUp, recordWebhookAttempt, type NotificationEmail } from '../db/queries/notifications.js';
 import { NOTICE_EMAIL_MAX_ATTEMPTS, NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
 import type { NotifyMerchantInput } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
@@ -71,7 +71,9 @@ export function createNotificationActivities(deps: ActivityDeps) {
    * Temporal retries with backoff (each attempt visible in its UI, the pending activity's attempt count
    * and last failure); a 5xx is permanent, and so is the failure of the retry policy's last attempt:
    * either is recorded on the notice's email as `failed` with the SMTP answer, and thrown as
-   * non-retryable. The workflow never waits on it (see workflows/notices.ts).
+   * non-retryable. An attempt that never finishes (timed out, its worker died) cannot record anything:
+   * once no retry is left, the workflow records it (`recordNoticeEmailFailed`). The workflow never
+   * waits on it (see workflows/notices.ts).
    */
   async function deliverNoticeEmail(input: { notificationId: string }): Promise<NoticeEmailOutcome> {
     const [outbox, notification] = await Promise.all([getNotificationEmail(db, input.notificationId), getNotification(db, input.notificationId)]);
@@ -123,7 +125,18 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return 'sent';
   }
 
-  return { notifyMerchant, deliverNotificationWebhook, deliverNoticeEmail };
+  /**
+   * Records a notice's email as failed once the workflow saw its delivery give up (retries spent, the
+   * last attempt timed out or its worker died): what `deliverNoticeEmail` cannot record when it never
+   * finished. Idempotent; an email already sent (or skipped, or failed) is left as it is.
+   */
+  async function recordNoticeEmailFailed(input: { notificationId: string; reason: string }): Promise<NotificationEmail['status'] | 'missing'> {
+    const status = (await recordEmailGaveUp(db, input)) ?? 'missing';
+    if (status === 'failed') logger.warn({ notificationId: input.notificationId, reason: input.reason }, 'notice email recorded as failed: its delivery gave up');
+    return status;
+  }
+
+  return { notifyMerchant, deliverNotificationWebhook, deliverNoticeEmail, recordNoticeEmailFailed };
 }
 
 /** This attempt's number when it is the retry policy's last (no retry follows a failure), else undefined. */

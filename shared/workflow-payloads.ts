@@ -94,11 +94,20 @@ export interface ConnectionWorkflowInput {
   pageSize?: number;
   /** Test hook: continue as new once history reaches this many events (the server's own suggestion always applies). */
   continueAsNewAfterEvents?: number;
+  /** Test hook: a shorter retry policy for notice emails, so a test or fixture sees one give up in seconds (production: workflows/activity-groups.ts). */
+  noticeEmailRetry?: NoticeEmailRetryOverride;
   /**
    * The static summary the first run was started with (`QuickBooks <company> · <merchant>`). Runs after
    * continue-as-new have no static summary (the SDK cannot set one there), so their current details repeat it.
    */
   summary?: string;
+}
+
+/** How a test shortens a notice email's delivery: this many attempts, the first retry after `initialIntervalMs`, each attempt given `attemptTimeoutMs`. */
+export interface NoticeEmailRetryOverride {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  attemptTimeoutMs: number;
 }
 
 /** Fresh tokens from the OAuth callback, sealed (AES-256-GCM): starts the workflow or resumes it. */

@@ -6,6 +6,7 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { FailureType, NOTICE_EMAIL_MAX_ATTEMPTS, NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED } from '../shared/failure-types.js';
+import type { NoticeEmailRetryOverride } from '../shared/workflow-payloads.js';
 
 /** Failures no retry can fix; the workflow decides what they mean (park, refresh, record). */
 export const NOT_WORTH_RETRYING: string[] = [
@@ -106,7 +107,8 @@ export const merchantWebhooks = proxyActivities<Activities>({
  * 10 s, 20 s … then every 10 minutes, 30 attempts over about 4 hours; each attempt shows in the Web UI
  * (the pending activity's attempt count and last failure). A 5xx is permanent; so is the last attempt's
  * failure: the activity records either on the notice's email as `failed` and throws non-retryable.
- * Nothing waits on it but continue-as-new.
+ * When the last attempt never finishes (timed out, its worker died), the workflow records it instead
+ * (workflows/notices.ts). Nothing waits on it but continue-as-new.
  */
 export const NOTICE_EMAIL_RETRY = {
   initialInterval: '5 seconds',
@@ -116,3 +118,12 @@ export const NOTICE_EMAIL_RETRY = {
   nonRetryableErrorTypes: [NOTICE_EMAIL_REJECTED, NOTICE_EMAIL_UNDELIVERED],
 } as const;
 export const noticeEmails = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { ...NOTICE_EMAIL_RETRY, nonRetryableErrorTypes: [...NOTICE_EMAIL_RETRY.nonRetryableErrorTypes] } });
+
+/** Notice emails under a test's shorter policy (the workflow input's `noticeEmailRetry`), else production's. */
+export function noticeEmailsWith(override: NoticeEmailRetryOverride | undefined): typeof noticeEmails {
+  if (!override) return noticeEmails;
+  return proxyActivities<Activities>({
+    startToCloseTimeout: override.attemptTimeoutMs,
+    retry: { ...NOTICE_EMAIL_RETRY, initialInterval: override.initialIntervalMs, maximumAttempts: override.maximumAttempts, nonRetryableErrorTypes: [...NOTICE_EMAIL_RETRY.nonRetryableErrorTypes] },
+  });
+}

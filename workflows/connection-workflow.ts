@@ -52,7 +52,7 @@ class ConnectionSync {
   constructor(private readonly input: ConnectionWorkflowInput) {
     this.state = (input.carried as CarriedState | undefined) ?? initialState();
     this.connectionId = input.connectionId;
-    this.notices = new Notices({ connectionId: input.connectionId, merchantId: input.merchantId }, this.state);
+    this.notices = new Notices({ connectionId: input.connectionId, merchantId: input.merchantId }, this.state, input.noticeEmailRetry);
     this.audit = new SyncRunAudit(input.connectionId, this.state);
     this.authorization = new Authorization(input.connectionId, this.state, (stop) => this.park(stop));
   }

@@ -5,8 +5,9 @@
  * episode key, so a retry, a replay or a new run never announces it twice; each is also emailed, once
  * (its email is written with it, in an outbox keyed per notice: see activities/notifications.ts).
  */
-import { condition, log, patched } from '@temporalio/workflow';
-import { bookkeeping, merchantWebhooks, noticeEmails } from './activity-groups.js';
+import { ActivityFailure, condition, log, patched, TimeoutFailure } from '@temporalio/workflow';
+import type { NoticeEmailRetryOverride } from '../shared/workflow-payloads.js';
+import { bookkeeping, merchantWebhooks, noticeEmailsWith } from './activity-groups.js';
 import type { Stop } from './outcome.js';
 import { failureType, type CarriedState } from './state.js';
 
@@ -22,11 +23,15 @@ const HARD_EXPIRY_NOTICE_MS = 30 * DAY;
 export class Notices {
   /** Merchant webhook and email deliveries still retrying; continue-as-new waits until none are left. */
   private readonly deliveries = new Set<Promise<unknown>>();
+  private readonly emails: ReturnType<typeof noticeEmailsWith>;
 
   constructor(
     private readonly connection: { connectionId: string; merchantId: string },
     private readonly state: CarriedState,
-  ) {}
+    emailRetry?: NoticeEmailRetryOverride,
+  ) {
+    this.emails = noticeEmailsWith(emailRetry);
+  }
 
   get deliveriesPending(): boolean {
     return this.deliveries.size > 0;
@@ -52,7 +57,7 @@ export class Notices {
       resolved: true,
     }]);
     this.track(
-      notice.then(({ notificationId }) => noticeEmails.deliverNoticeEmail.executeWithOptions({ summary: 'email the merchant that syncing resumed' }, [{ notificationId }])),
+      notice.then(({ notificationId }) => this.deliverEmail(notificationId, 'email the merchant that syncing resumed')),
       'email',
     );
   }
@@ -98,7 +103,24 @@ export class Notices {
   /** Emails a notice just written (histories recorded before 'email-notices' replay without it). */
   private email(notificationId: string, what: string): void {
     if (!patched('email-notices')) return;
-    this.track(noticeEmails.deliverNoticeEmail.executeWithOptions({ summary: `email the merchant ${what}` }, [{ notificationId }]), 'email');
+    this.track(this.deliverEmail(notificationId, `email the merchant ${what}`), 'email');
+  }
+
+  /**
+   * Delivers a notice's email; once the delivery gives up (retries spent, the last attempt timed out
+   * or its worker died, a 5xx), records the email as failed with the reason. The activity records
+   * what it sees itself, but an attempt that never finishes cannot: only the workflow knows the
+   * retries are over. Never turns a sent email into a failed one.
+   */
+  private async deliverEmail(notificationId: string, summary: string): Promise<unknown> {
+    try {
+      return await this.emails.deliverNoticeEmail.executeWithOptions({ summary }, [{ notificationId }]);
+    } catch (error) {
+      if (patched('notice-email-failure-recorded')) {
+        await bookkeeping.recordNoticeEmailFailed.executeWithOptions({ summary: 'record that the notice email was not sent' }, [{ notificationId, reason: givenUpReason(error) }]);
+      }
+      throw error;
+    }
   }
 
   private track(work: Promise<unknown>, channel: 'webhook' | 'email'): void {
@@ -111,4 +133,11 @@ export class Notices {
     );
     this.deliveries.add(settled);
   }
+}
+
+/** What the merchant reads under the notice when its email gave up: the last attempt's failure. */
+function givenUpReason(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof TimeoutFailure) return `not sent: the last attempt did not finish in time (${(cause.timeoutType ?? 'start-to-close').toLowerCase().replaceAll('_', '-')} timeout) and no retry is left`;
+  return `not sent: ${cause instanceof Error ? cause.message : String(cause)}`;
 }

@@ -117,3 +117,17 @@ export async function recordEmailAttempt(
     })
     .where(and(eq(notificationEmails.notificationId, params.notificationId), eq(notificationEmails.status, 'pending')));
 }
+
+/**
+ * Records a notice's email as `failed` with `reason` once its delivery has given up for good (the
+ * workflow knows when: see workflows/notices.ts), unless it is no longer pending: a sent, skipped or
+ * already failed email keeps its state and its error. Returns the email's state afterwards.
+ */
+export async function recordEmailGaveUp(db: Executor, params: { notificationId: string; reason: string }): Promise<NotificationEmailStatus | undefined> {
+  const [updated] = await db
+    .update(notificationEmails)
+    .set({ status: 'failed', lastError: params.reason })
+    .where(and(eq(notificationEmails.notificationId, params.notificationId), eq(notificationEmails.status, 'pending')))
+    .returning({ status: notificationEmails.status });
+  return updated?.status ?? (await getNotificationEmail(db, params.notificationId))?.status;
+}

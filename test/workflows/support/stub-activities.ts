@@ -58,6 +58,7 @@ export function stubActivities(overrides: Partial<Activities> = {}): { activitie
     notifyMerchant: async () => ({ notificationId: 'notice-2', created: true }),
     deliverNotificationWebhook: async () => 'no_webhook' as const,
     deliverNoticeEmail: async () => 'sent' as const,
+    recordNoticeEmailFailed: async () => 'failed' as const,
   };
   const activities = Object.fromEntries(
     Object.entries({ ...healthy, ...overrides })
