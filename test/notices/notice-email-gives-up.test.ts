@@ -14,7 +14,6 @@ import { startMailSink, type MailSink } from '../../local/mail-sink.js';
 import type { NotificationKind } from '../../shared/contract.js';
 import { syncNowSignal } from '../../workflows/messages.js';
 import { startSyncFixture, type ConnectedCompany, type SyncFixture } from '../support/sync-fixture.js';
-import { spawnWorkerProcess } from '../support/worker-process.js';
 
 describe('a notice email whose last attempt dies with its worker', () => {
   let sink: MailSink;
@@ -39,8 +38,8 @@ describe('a notice email whose last attempt dies with its worker', () => {
   }
 
   it('is recorded failed with the reason by the workflow, while the sync goes on and a sent email stays sent', { timeout: 180_000 }, async () => {
-    const first = spawnWorkerProcess(fixture.workerEnv());
-    let second: ReturnType<typeof spawnWorkerProcess> | undefined;
+    const first = fixture.spawnWorker('worker1');
+    let second: ReturnType<typeof fixture.spawnWorker> | undefined;
     try {
       const connection = await fixture.connect({
         company: { customers: 3, invoices: 5 },
@@ -58,13 +57,13 @@ describe('a notice email whose last attempt dies with its worker', () => {
 
       await fixture.reauthorize(connection);
       await expect.poll(() => sink.attempts(), { timeout: 30_000, interval: 100 }).toBe(3);
-      expect(await first.kill('SIGKILL')).toBe('SIGKILL');
+      expect(await first.stop('SIGKILL')).toBe('SIGKILL');
       // The first attempt's 451 is on record; the held one left nothing behind.
       const pending = await emailOf(connection, 'reauthorized');
       expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
       expect(pending!.lastError).toMatch(/451/);
 
-      second = spawnWorkerProcess(fixture.workerEnv());
+      second = fixture.spawnWorker('worker2');
       await expect
         .poll(async () => (await emailOf(connection, 'reauthorized'))?.status, { timeout: 60_000, interval: 200 })
         .toBe('failed')
@@ -90,8 +89,8 @@ describe('a notice email whose last attempt dies with its worker', () => {
       expect(await emailOf(connection, 'needs_reauthorization')).toMatchObject({ status: 'sent', lastError: null, sentAt: sent!.sentAt });
       expect(sink.mails()).toHaveLength(1);
     } finally {
-      await second?.kill('SIGTERM');
-      await first.kill('SIGKILL');
+      await second?.stop('SIGTERM');
+      await first.stop('SIGKILL');
     }
   });
 });
