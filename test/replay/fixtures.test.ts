@@ -3,6 +3,7 @@
  * path as `npm run replay` (read the files, replay them with one replay worker). A workflow change that
  * running connections could not replay fails here, long before a deploy strands them.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatResult } from '../../replay/report.js';
@@ -34,6 +35,14 @@ describe('the committed workflow histories', () => {
     const diverged = results.filter((result) => result.verdict !== 'deterministic');
     expect(diverged.map(formatResult).join('\n\n'), 'a workflow change that running workflows cannot replay: version it with patched() (docs/replay.md)').toBe('');
     expect(results.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('include, for every patch in workflows/, a history that took the patched path', async () => {
+    const workflowSources = await Promise.all((await readdir(join(PROJECT_ROOT, 'workflows'))).filter((file) => file.endsWith('.ts')).map((file) => readFile(join(PROJECT_ROOT, 'workflows', file), 'utf8')));
+    const patches = [...new Set(workflowSources.flatMap((text) => [...text.matchAll(/patched\('([^']+)'\)/g)].map((match) => match[1]!)))].sort();
+    expect(patches.length).toBeGreaterThanOrEqual(8);
+    const recorded = new Set(sources.flatMap((source) => (source.history.events ?? []).map(describeEvent).filter((detail) => detail?.startsWith('patch marker ')).map((detail) => detail!.slice('patch marker '.length))));
+    expect(patches.filter((patch) => !recorded.has(patch)), 'record a fixture for it: npx tsx harness/record-history-fixtures.ts').toEqual([]);
   });
 
   it('cover backfill, park and resume, continue-as-new (the run and the next), resync and a failed sync', () => {
