@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications } from '../../db/schema/index.js';
+import { entityCursors } from '../../shared/checkpoint.js';
 import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import { startSyncFixture, type SyncFixture } from '../support/sync-fixture.js';
 
@@ -88,7 +89,11 @@ describe('a worker killed in the middle of a page', () => {
     try {
       const connection = await fixture.connect({ company: { seed: 41, customers: 10, items: 5, invoices: 300 } });
       await fixture.simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 250 }] });
-      const invoicePages = async () => ((await fixture.status(connection)).checkpoint as SyncCheckpoint).pass?.entities.Invoice?.pages ?? 0;
+      // Every segment's pages: a big entity is paged in time segments side by side.
+      const invoicePages = async () => {
+        const { pass } = (await fixture.status(connection)).checkpoint as SyncCheckpoint;
+        return pass ? entityCursors(pass, 'Invoice').reduce((sum, cursor) => sum + cursor.pages, 0) : 0;
+      };
       await expect.poll(invoicePages, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(3);
       expect(await first.stop('SIGKILL')).toBe('SIGKILL');
       await fixture.simulator.control.clearFaults();
