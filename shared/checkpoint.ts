@@ -56,6 +56,30 @@ export function entityCursors(pass: PullPass, entity: QuickBooksEntity): EntityC
   return cursor ? [cursor, ...(pass.segments?.[entity] ?? [])] : [];
 }
 
+export interface EntityProgress {
+  done: boolean;
+  /** 1 for an entity paged as one range; more once it was split into time segments. */
+  segments: number;
+  segmentsDone: number;
+  /** Pages stored over all its segments. */
+  pages: number;
+  /** Where its first segment goes on (the only one for an unsplit entity). */
+  watermark: string | null;
+}
+
+/** How far a pass got with `entity`, over all its segments (what an operator is shown). */
+export function entityProgress(pass: PullPass, entity: QuickBooksEntity): EntityProgress {
+  const cursors = entityCursors(pass, entity);
+  const segmentsDone = cursors.filter((cursor) => cursor.done).length;
+  return {
+    done: segmentsDone === cursors.length,
+    segments: cursors.length,
+    segmentsDone,
+    pages: cursors.reduce((sum, cursor) => sum + cursor.pages, 0),
+    watermark: cursors[0]?.watermark ?? null,
+  };
+}
+
 /** Segment `segment` of `entity` (0: `entities[entity]`). */
 export function segmentCursor(pass: PullPass, entity: QuickBooksEntity, segment = 0): EntityCursor | undefined {
   return entityCursors(pass, entity)[segment];

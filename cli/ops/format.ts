@@ -1,5 +1,8 @@
 /** Human-readable output of the ops commands: aligned tables and short instants. */
 import type { ConnectionListItem, ConnectionStatusReport, SyncRunItem } from '../../connections/operator-views.js';
+import { entityProgress, type EntityProgress } from '../../shared/checkpoint.js';
+import type { QuickBooksEntity } from '../../shared/contract.js';
+import type { SyncCheckpoint } from '../../shared/workflow-payloads.js';
 import type { SignalReceipt } from './signals.js';
 
 /** `2024-06-01 12:30:05Z`, or `—`. */
@@ -36,14 +39,22 @@ function records(run: SyncRunItem): string {
 }
 
 function checkpointLine(checkpoint: unknown): string {
-  const value = checkpoint as { changedSince?: string | null; pass?: { kind: string; entities: Record<string, { pages: number; done: boolean; watermark: string | null }> } | null } | null;
+  const value = checkpoint as SyncCheckpoint | null;
   if (!value) return '—';
   const parts = [`CDC from ${instant(value.changedSince ?? null)}`];
-  if (value.pass) {
-    const entities = Object.entries(value.pass.entities).map(([entity, cursor]) => `${entity} ${cursor.done ? 'done' : `page ${cursor.pages + 1} from ${instant(cursor.watermark)}`}`);
-    parts.push(`${value.pass.kind} pass: ${entities.join(', ')}`);
+  const pass = value.pass;
+  if (pass) {
+    const entities = (Object.keys(pass.entities) as QuickBooksEntity[]).map((entity) => `${entity} ${entityLine(entityProgress(pass, entity))}`);
+    parts.push(`${pass.kind} pass: ${entities.join(', ')}`);
   }
   return parts.join('; ');
+}
+
+/** One entity of a pass: its next page, or, split into time segments paged side by side, how many are done. */
+function entityLine(progress: EntityProgress): string {
+  if (progress.done) return 'done';
+  if (progress.segments === 1) return `page ${progress.pages + 1} from ${instant(progress.watermark)}`;
+  return `${progress.segmentsDone} of ${progress.segments} segments done (${progress.pages} pages)`;
 }
 
 export function formatStatus(report: ConnectionStatusReport): string {

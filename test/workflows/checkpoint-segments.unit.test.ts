@@ -1,6 +1,6 @@
 /** A big entity split into time segments: how its cursors move, rewind and are mirrored (shared/checkpoint.ts). */
 import { describe, expect, it } from 'vitest';
-import { afterPage, entityCursors, initialCursor, mirrorAfterPage, newPass, remainingEntities, remainingSegments, rewindPass, splitEntity } from '../../shared/checkpoint.js';
+import { afterPage, entityCursors, entityProgress, initialCursor, mirrorAfterPage, newPass, remainingEntities, remainingSegments, rewindPass, splitEntity } from '../../shared/checkpoint.js';
 import type { EntityCursor, SyncCheckpoint } from '../../shared/workflow-payloads.js';
 
 const T = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
@@ -48,8 +48,12 @@ describe('an entity split into segments', () => {
     expect(remainingEntities(checkpoint.pass!)).toEqual(['Invoice']);
     expect(remainingSegments(checkpoint.pass!)).toEqual([{ entity: 'Invoice', segment: 0 }]);
     expect(checkpoint.pass!.startedAtServerTime).toBe(T(90));
+    // What an operator is shown (`npm run ops -- status`): segments done of all, pages over all of them.
+    expect(entityProgress(checkpoint.pass!, 'Invoice')).toEqual({ done: false, segments: 3, segmentsDone: 2, pages: 3, watermark: T(5) });
+    expect(entityProgress(checkpoint.pass!, 'Customer')).toEqual({ done: true, segments: 1, segmentsDone: 1, pages: 1, watermark: T(3) });
     checkpoint = afterPage(checkpoint, 'Invoice', read(first, T(19), true), T(97), 0);
     expect(remainingEntities(checkpoint.pass!)).toEqual([]);
+    expect(entityProgress(checkpoint.pass!, 'Invoice')).toMatchObject({ done: true, segmentsDone: 3, pages: 4 });
     expect(() => afterPage(checkpoint, 'Invoice', first, T(98), 3)).toThrow(/no segment 3/);
   });
 
