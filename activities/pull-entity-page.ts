@@ -6,7 +6,7 @@ import { mirrorPage } from '../db/queries/checkpoints.js';
 import { changedSinceCondition, changedSinceQuery } from '../quickbooks/queries.js';
 import { afterPage, segmentCursor } from '../shared/checkpoint.js';
 import type { QuickBooksEntity } from '../shared/contract.js';
-import type { EntityCursor, PullEntityPageInput, PullEntityPageResult, SplitRequest } from '../shared/workflow-payloads.js';
+import type { EntityCursor, PullEntityPageInput, PullEntityPageResult, SplitRequest, SyncCheckpoint } from '../shared/workflow-payloads.js';
 import type { ActivityDeps } from './deps.js';
 import { advanceCursorPast, BEGINNING_OF_TIME, PAGE_SIZE, startPositionFor } from './entity-cursor.js';
 import { findSplitTimes, slackFor, splitInstants, type SplitQueries } from './entity-split.js';
@@ -74,8 +74,11 @@ export function createPullEntityPage(deps: ActivityDeps) {
         // The next page is asked while this one commits and the workflow schedules it, if the company has budget to spare
         // (after a split, the next page's statement has the first segment's bound: it is asked once the split is known).
         if (!next.done && !splitting && api.hasSpareBudget(realmId)) ask(pageStatement(entity, next, pageSize));
-        await mirrorPage(tx, connectionId, { checkpoint: afterPage(checkpoint, entity, next, serverTime, segment), entity, segment });
-        return { page, next, serverTime };
+        const mirrored = await mirrorPage(tx, connectionId, { checkpoint: afterPage(checkpoint, entity, next, serverTime, segment), entity, segment });
+        // An attempt whose result never reached the workflow (a killed worker, Temporal down) may have stored
+        // records read earlier than anything the workflow saw; the mirror, written with those records, kept
+        // its server time. The workflow starts the next CDC from the pass's earliest time, so it hears of it.
+        return { page, next, serverTime: passStartedBy(mirrored, serverTime) };
       });
       const { splitAt, requests } = splitting && !next.done ? await findSplit(entity, cursor.watermark ?? BEGINNING_OF_TIME, next, pageSize, splitting, { realmId, accessToken }) : { splitAt: [], requests: 0 };
       if (splitting && !next.done && api.hasSpareBudget(realmId)) ask(pageStatement(entity, splitAt[0] ? { ...next, before: splitAt[0] } : next, pageSize));
@@ -85,4 +88,10 @@ export function createPullEntityPage(deps: ActivityDeps) {
       return { cursor: next, counts, fetched: page.objectCount, serverTime, intuitTid: answer.intuitTid ?? null, ...(splitting ? { splitAt, qboRequests: 1 + requests } : {}) };
     }));
   };
+}
+
+/** The pass's earliest server time, if the mirror knows one earlier than this page's. */
+function passStartedBy(mirrored: SyncCheckpoint, serverTime: string): string {
+  const started = mirrored.pass?.startedAtServerTime;
+  return started && Date.parse(started) < Date.parse(serverTime) ? started : serverTime;
 }

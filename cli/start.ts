@@ -41,8 +41,10 @@ try {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 }
-const logger = createLogger({ level: config.logLevel, name: 'start' });
-const log = (name: string) => createLogger({ level: config.logLevel, name });
+// Synchronous: the launcher ends with process.exit(), and its last lines (the shutdown steps) must all
+// come out, in order.
+const logger = createLogger({ level: config.logLevel, name: 'start', sync: true });
+const log = (name: string) => createLogger({ level: config.logLevel, name, sync: true });
 const shutdown = new Shutdown(logger);
 let stopRequested = false;
 

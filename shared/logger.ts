@@ -14,7 +14,19 @@ const SECRET_FIELDS = [
 /** Paths up to three levels deep, since pino's redaction wildcards match a single level. */
 const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
 
-export function createLogger(options: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
+export interface LoggerOptions {
+  level?: string;
+  name?: string;
+  destination?: DestinationStream;
+  /**
+   * Write each line to stdout before returning. A process that ends with process.exit() needs it: pino's
+   * default writer is asynchronous, and its flush at exit writes the queued lines while the one already
+   * being written is still in flight, so the last lines can come out of order.
+   */
+  sync?: boolean;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
@@ -22,6 +34,6 @@ export function createLogger(options: { level?: string; name?: string; destinati
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: undefined,
     },
-    options.destination,
+    options.destination ?? (options.sync ? pino.destination({ dest: 1, sync: true }) : undefined),
   );
 }

@@ -165,7 +165,10 @@ export interface PullEntityPageResult {
   cursor: EntityCursor;
   counts: RecordCounts;
   fetched: number;
-  /** QuickBooks' clock when it answered. */
+  /**
+   * QuickBooks' clock when it answered, or earlier: the earliest server time of the pass's pages stored so
+   * far, including pages of attempts whose result the workflow never saw. The pass's next CDC starts there.
+   */
   serverTime: string;
   intuitTid: string | null;
   /** When a split was asked for and the entity is big: where the following segments begin (ISO, ascending, after `cursor.watermark`). */

@@ -15,11 +15,13 @@ export async function saveCheckpoint(db: Executor, connectionId: string, checkpo
 }
 
 /** After a page of `entity` (segment `segment`, in the page's transaction): see `mirrorAfterPage` for why it merges. */
-export async function mirrorPage(db: Executor, connectionId: string, page: { checkpoint: SyncCheckpoint; entity: QuickBooksEntity; segment?: number }): Promise<void> {
+export async function mirrorPage(db: Executor, connectionId: string, page: { checkpoint: SyncCheckpoint; entity: QuickBooksEntity; segment?: number }): Promise<SyncCheckpoint> {
   // NO KEY UPDATE, not UPDATE: the page's records hold KEY SHARE locks on this row (their foreign key), so
   // two lanes each taking FOR UPDATE after their inserts would deadlock; NO KEY UPDATE only queues them.
   const [row] = await db.select({ checkpoint: connections.checkpoint }).from(connections).where(eq(connections.id, connectionId)).for('no key update');
-  await saveCheckpoint(db, connectionId, mirrorAfterPage(row?.checkpoint ?? null, page.checkpoint, page.entity, page.segment));
+  const mirrored = mirrorAfterPage(row?.checkpoint ?? null, page.checkpoint, page.entity, page.segment);
+  await saveCheckpoint(db, connectionId, mirrored);
+  return mirrored;
 }
 
 /** The connection's mirrored checkpoint and company, or nulls for a connection that never synced. */
