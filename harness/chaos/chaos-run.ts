@@ -77,7 +77,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRunResult> {
 
     const startWorker = (slot: WorkerSlot) => {
       slot.generation += 1;
-      const child = activeStack.spawnWorker({ label: `${slot.label}-${slot.generation}` });
+      const child = activeStack.spawnWorker({ label: `${slot.label}-${slot.generation}`, env: options.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: options.workflowBundlePath } : undefined });
       slot.process = child;
       slot.killing = false;
       void child.exited.then((how) => {

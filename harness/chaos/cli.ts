@@ -6,8 +6,12 @@
  * `npm run chaos -- --topology [--seed S] [--connections C] [--backfill-invoices N]`: the production
  * topology as processes instead (topology-run.ts): 3 workers, 2 API replicas, a rolling rollout.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../shared/duration.js';
+import { PROJECT_ROOT } from '../../shared/paths.js';
+import { buildWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { runChaos } from './chaos-run.js';
 import { runTopology, topologySummaryLine } from './topology-run.js';
 import type { ChaosRunResult } from './types.js';
@@ -17,12 +21,13 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
-const USAGE = `usage: npm run chaos -- [--runs N] [--seed S] [--connections C] [--duration 20s] [--workers 1|2] [--keep] [--quiet]
+const USAGE = `usage: npm run chaos -- [--runs N] [--seed S] [--connections C] [--duration 20s] [--workers 1|2] [--workflow-bundle PATH] [--keep] [--quiet]
   --runs         runs to make (default 1), with seeds S, S+1, …
   --seed         first seed (default: from the clock; printed, so a run can be replayed)
   --connections  connections syncing in each run (default 3)
   --duration     length of each run's chaos phase (default 20s); setup and convergence come on top
   --workers      worker processes (default: 1 or 2, drawn from the seed)
+  --workflow-bundle  a bundle from \`npm run build:workflows\` for the workers (default: one built once, at the start)
   --keep         keep each run's folder under .cache/chaos (failed runs are always kept)
   --quiet        only the summary lines
   --topology     the production topology instead (3 worker and 2 API processes behind a load balancer, a worker
@@ -41,6 +46,7 @@ export async function runChaosCli(argv: string[], io: CliIo): Promise<number> {
         connections: { type: 'string', default: '3' },
         duration: { type: 'string', default: '20s' },
         workers: { type: 'string' },
+        'workflow-bundle': { type: 'string' },
         keep: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         topology: { type: 'boolean', default: false },
@@ -70,19 +76,31 @@ export async function runChaosCli(argv: string[], io: CliIo): Promise<number> {
   if (values.topology) return runTopologyCli({ seed: firstSeed, companies: argv.includes('--connections') ? connections : undefined, backfillInvoices: values['backfill-invoices'] === undefined ? undefined : positiveInt(values['backfill-invoices']), keep: values.keep, quiet: values.quiet }, io);
 
   io.stdout(`chaos: ${runs} run(s) from seed ${firstSeed}, ${connections} connections, ${durationMs / 1000} s of chaos each\n`);
+  // Workers load a bundle built once, as production workers load the image's: a restarted worker polls
+  // within a second or two instead of bundling with webpack first.
+  const builtBundle = values['workflow-bundle'] ? undefined : join(PROJECT_ROOT, '.cache', 'chaos', `workflow-bundle-${process.pid}.js`);
+  if (builtBundle) {
+    const quiet = () => {};
+    await buildWorkflowBundle(builtBundle, { trace: quiet, debug: quiet, info: quiet, log: quiet, warn: (message) => io.stderr(`${message}\n`), error: (message) => io.stderr(`${message}\n`) });
+  }
   const results: ChaosRunResult[] = [];
-  for (let index = 0; index < runs; index++) {
-    const result = await runChaos({
-      seed: firstSeed + index,
-      connections,
-      durationMs,
-      workers,
-      keepArtifacts: values.keep,
-      log: values.quiet ? undefined : (line) => io.stderr(`${line}\n`),
-    });
-    results.push(result);
-    io.stdout(`${summaryLine(result)}\n`);
-    if (result.error) io.stderr(`seed ${result.seed}: ${result.error}\n`);
+  try {
+    for (let index = 0; index < runs; index++) {
+      const result = await runChaos({
+        seed: firstSeed + index,
+        connections,
+        durationMs,
+        workers,
+        workflowBundlePath: values['workflow-bundle'] ?? builtBundle,
+        keepArtifacts: values.keep,
+        log: values.quiet ? undefined : (line) => io.stderr(`${line}\n`),
+      });
+      results.push(result);
+      io.stdout(`${summaryLine(result)}\n`);
+      if (result.error) io.stderr(`seed ${result.seed}: ${result.error}\n`);
+    }
+  } finally {
+    if (builtBundle) for (const file of [builtBundle, `${builtBundle}.json`]) rmSync(file, { force: true });
   }
   io.stdout(`${totalsLine(results)}\n`);
   const failed = results.filter((result) => !result.ok);

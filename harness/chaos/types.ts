@@ -13,6 +13,8 @@ export interface ChaosOptions {
   convergeTimeoutMs?: number;
   /** Keep the run's folder (Temporal's SQLite file, worker logs) even when it passed. */
   keepArtifacts?: boolean;
+  /** A workflow bundle built ahead of time, which the workers load as production workers do (else each bundles with webpack when it starts). */
+  workflowBundlePath?: string;
   log?: (line: string) => void;
 }
 

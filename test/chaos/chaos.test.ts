@@ -5,7 +5,7 @@
  * and revokes grants, and the books change; at the end every record must equal QuickBooks' snapshot.
  * CHAOS_SEED picks another schedule (the default is fixed so a failure reproduces).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runChaosCli } from '../../harness/chaos/cli.js';
 
 const SEED = process.env.CHAOS_SEED ?? '7001';
@@ -14,7 +14,9 @@ describe('chaos', () => {
   it('loses, doubles and mis-stores nothing through kills, cut connections, faults and revocations', { timeout: 300_000 }, async () => {
     let stdout = '';
     let stderr = '';
-    const code = await runChaosCli(['--runs', '1', '--seed', SEED, '--connections', '2', '--duration', '12s'], {
+    // The workers load the run's prebuilt bundle, as `npm run chaos` workers load the one it builds.
+    const bundle = inject('workflowBundlePath');
+    const code = await runChaosCli(['--runs', '1', '--seed', SEED, '--connections', '2', '--duration', '12s', '--workflow-bundle', bundle], {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),
     });
