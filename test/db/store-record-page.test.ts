@@ -98,7 +98,7 @@ async function rowsOf(db: DatabaseHandle['db'], connectionId: string) {
   return Array.isArray(result) ? [...result] : (result as { rows: unknown[] }).rows;
 }
 
-describe.each(drivers)('store_record_page on %s', (_name, open) => {
+describe.each(drivers)('store_record_page on %s', (driver, open) => {
   let handle: DatabaseHandle & { destroy?: () => Promise<void> };
   let merchantId: string;
   const newConnection = async () => (await createConnection(handle.db, { merchantId })).id;
@@ -130,6 +130,14 @@ describe.each(drivers)('store_record_page on %s', (_name, open) => {
     expect(invoice).toMatchObject({ deleted: true, sync_token: 3, total_amount: '300.0000', balance: '1333.2600' });
     expect(invoice.raw).toContain('"TotalAmt": 300.00');
     expect(invoice.raw).toContain('café \\"quoted\\" \\\\ ünïcode');
+  });
+
+  it('compresses the raw JSON with lz4 where the server has it (Postgres), pglz where not (PGlite)', async () => {
+    const result: unknown = await handle.db.execute(sql`
+      select attcompression::text as method from pg_attribute where attrelid = 'quickbooks_records'::regclass and attname = 'raw'`);
+    const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { method: string }[];
+    // 'l' is lz4; '' is the server's default (pglz).
+    expect(row!.method).toBe(driver === 'Postgres' ? 'l' : '');
   });
 
   it('hands back the cursor values of a page: the last record\'s time and the ids at it, and skips what the cursor holds', async () => {
