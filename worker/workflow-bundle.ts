@@ -32,8 +32,16 @@ export function workflowSourceKey(root = PROJECT_ROOT): string {
 
 const keyFileOf = (bundlePath: string) => `${bundlePath}.json`;
 
+type BundlerLogger = NonNullable<Parameters<typeof bundleWorkflowCode>[0]['logger']>;
+
+/** A bundler logger that keeps webpack's progress lines to itself and hands warnings and errors to `report`. */
+export function quietBundlerLogger(report: (message: string) => void): BundlerLogger {
+  const quiet = () => {};
+  return { trace: quiet, debug: quiet, info: quiet, log: quiet, warn: (message) => report(message), error: (message) => report(message) };
+}
+
 /** Bundles workflows/ into `bundlePath` (and its key file). */
-export async function buildWorkflowBundle(bundlePath: string, logger?: Parameters<typeof bundleWorkflowCode>[0]['logger']): Promise<{ bytes: number; key: string }> {
+export async function buildWorkflowBundle(bundlePath: string, logger?: BundlerLogger): Promise<{ bytes: number; key: string }> {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...(logger ? { logger } : {}) });
   const key = workflowSourceKey();
   mkdirSync(dirname(resolve(bundlePath)), { recursive: true });

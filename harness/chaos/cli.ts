@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../shared/duration.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
-import { buildWorkflowBundle } from '../../worker/workflow-bundle.js';
+import { buildWorkflowBundle, quietBundlerLogger } from '../../worker/workflow-bundle.js';
 import { runChaos } from './chaos-run.js';
 import { runTopology, topologySummaryLine } from './topology-run.js';
 import type { ChaosRunResult } from './types.js';
@@ -79,10 +79,7 @@ export async function runChaosCli(argv: string[], io: CliIo): Promise<number> {
   // Workers load a bundle built once, as production workers load the image's: a restarted worker polls
   // within a second or two instead of bundling with webpack first.
   const builtBundle = values['workflow-bundle'] ? undefined : join(PROJECT_ROOT, '.cache', 'chaos', `workflow-bundle-${process.pid}.js`);
-  if (builtBundle) {
-    const quiet = () => {};
-    await buildWorkflowBundle(builtBundle, { trace: quiet, debug: quiet, info: quiet, log: quiet, warn: (message) => io.stderr(`${message}\n`), error: (message) => io.stderr(`${message}\n`) });
-  }
+  if (builtBundle) await buildWorkflowBundle(builtBundle, quietBundlerLogger((message) => io.stderr(`${message}\n`)));
   const results: ChaosRunResult[] = [];
   try {
     for (let index = 0; index < runs; index++) {

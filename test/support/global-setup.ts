@@ -13,7 +13,7 @@ import { migrateDatabase } from '../../db/migrate.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
 import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
 import { startTemporalDevServer } from '../../local/temporal-dev-server.js';
-import { buildWorkflowBundle } from '../../worker/workflow-bundle.js';
+import { buildWorkflowBundle, quietBundlerLogger } from '../../worker/workflow-bundle.js';
 import { createDatabase, databaseUrl, dropDatabasesWithPrefix } from '../../harness/postgres.js';
 
 declare module 'vitest' {
@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
         await handle.close();
       }
     })(),
-    buildWorkflowBundle(workflowBundlePath, quietLogger),
+    buildWorkflowBundle(workflowBundlePath, quietBundlerLogger(console.warn)),
   ]);
 
   project.provide('temporalAddress', server.address);
@@ -62,6 +62,3 @@ export default async function setup(project: TestProject) {
     for (const file of [workflowBundlePath, `${workflowBundlePath}.json`]) rmSync(file, { force: true });
   };
 }
-
-const noop = () => {};
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
