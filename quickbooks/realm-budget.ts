@@ -1,65 +1,83 @@
 /**
  * The arithmetic of one realm's budget (pure; the state lives in Postgres, see shared-rate-limiter.ts).
  *
- * Rate: GCRA (the generic cell rate algorithm). Each request moves the realm's theoretical arrival time
- * (TAT) one emission interval (60 000 / requestsPerMinute ms) past max(TAT, now); a request may start
- * while TAT − now ≤ burst × interval. In any 60-second window that admits at most
- * requestsPerMinute + burst + 1 starts, and over a long run exactly requestsPerMinute a minute.
+ * Intuit documents three limits per company and app: 500 requests a minute, 10 a second, 10 in flight.
+ * - Minute: a sliding window. At most `requestsPerMinute` starts in any 60 s, so a short backfill may go
+ *   at the per-second pace from its first request (it never needs the whole minute), and a long one
+ *   settles at exactly `requestsPerMinute` a minute.
+ * - Second: starts are paced one `1000 / requestsPerSecond` ms apart (GCRA without burst tolerance), so any
+ *   second holds at most `requestsPerSecond` of them. Paced, not windowed: a burst of ten at once would put
+ *   ten starts in one instant, and any requests that reach Intuit a little out of step with our clock
+ *   would then count in the neighbouring second too.
+ * - Concurrency: at most maxConcurrent requests hold a lease at once; a full realm waits for a release.
  *
- * The default, 480/min with a burst of 9: at most 480 + 9 + 1 = 490 starts in any 60 s window, the figure
- * the per-process limiter measured safe against a sliding 500/min (0.98 of the bound, no 429); the 10
- * left over absorb requests that reach Intuit closer together than we started them (several workers'
- * network paths). Sustained, 480/min is 0.96 of Intuit's 500, above the 0.95 we promise.
- *
- * Concurrency: at most maxConcurrent requests hold a lease at once; a full realm waits for a release.
+ * The default, 490 a minute and 10 a second: Intuit counts a request when it arrives, we count it when it
+ * starts; requests that arrive up to a second out of step with their start (several workers' network
+ * paths, a paused event loop) can move at most the ten starts of one second into a minute that was full,
+ * so 490 + 10 never exceeds Intuit's 500. Sustained, 490/min is 0.98 of Intuit's bound.
  */
 
 export interface RealmBudgetLimits {
+  /** Starts in any sliding 60-second window. */
   requestsPerMinute: number;
-  /** Requests that may start at once on top of the steady rate (GCRA's tolerance, in intervals). */
-  burst: number;
+  /** Starts are paced 1000 / requestsPerSecond ms apart. */
+  requestsPerSecond: number;
   maxConcurrent: number;
 }
 
 export interface RealmBudgetState {
   nowMs: number;
+  /** The earliest time the next start is on pace (ms). */
   theoreticalArrivalMs: number;
   pausedUntilMs: number;
   /** Leases still live (not released, not expired). */
   requestsInFlight: number;
+  /** Start times within the last minute, ascending (older ones may be present and are ignored). */
+  recentStartsMs: readonly number[];
 }
 
 export type RealmTurn =
   | { granted: true; theoreticalArrivalMs: number }
   /** `retryInMs` null: the realm is at its concurrency limit; try again when a request ends. */
-  | { granted: false; reason: 'paused' | 'rate' | 'concurrency'; retryInMs: number | null };
+  | { granted: false; reason: 'paused' | 'rate' | 'minute' | 'concurrency'; retryInMs: number | null };
 
-export const DEFAULT_REALM_BUDGET: RealmBudgetLimits = { requestsPerMinute: 480, burst: 9, maxConcurrent: 10 };
+export const MINUTE_MS = 60_000;
 
-export function emissionIntervalMs(limits: RealmBudgetLimits): number {
-  return 60_000 / limits.requestsPerMinute;
+export const DEFAULT_REALM_BUDGET: RealmBudgetLimits = { requestsPerMinute: 490, requestsPerSecond: 10, maxConcurrent: 10 };
+
+/** The pace between two starts. */
+export function paceIntervalMs(limits: RealmBudgetLimits): number {
+  return 1_000 / limits.requestsPerSecond;
 }
 
-/** Whether one more request may start now, and the realm's TAT if it does. */
+/** The starts that still count at `nowMs` (within the last minute). */
+export function startsInWindow(startsMs: readonly number[], nowMs: number): number[] {
+  return startsMs.filter((start) => start > nowMs - MINUTE_MS);
+}
+
+/** Whether one more request may start now, and the realm's next on-pace time if it does. */
 export function decideRealmTurn(state: RealmBudgetState, limits: RealmBudgetLimits): RealmTurn {
   const { nowMs } = state;
   if (state.pausedUntilMs > nowMs) return { granted: false, reason: 'paused', retryInMs: state.pausedUntilMs - nowMs };
-  const interval = emissionIntervalMs(limits);
-  const tolerance = limits.burst * interval;
-  const earliest = state.theoreticalArrivalMs - tolerance;
-  if (earliest > nowMs) return { granted: false, reason: 'rate', retryInMs: earliest - nowMs };
+  if (state.theoreticalArrivalMs > nowMs) return { granted: false, reason: 'rate', retryInMs: state.theoreticalArrivalMs - nowMs };
+  const counted = startsInWindow(state.recentStartsMs, nowMs).sort((a, b) => a - b);
+  if (counted.length >= limits.requestsPerMinute) {
+    // The turn comes when enough of the oldest starts have left the window.
+    const leaving = counted[counted.length - limits.requestsPerMinute]!;
+    return { granted: false, reason: 'minute', retryInMs: Math.max(1, leaving + MINUTE_MS - nowMs) };
+  }
   if (state.requestsInFlight >= limits.maxConcurrent) return { granted: false, reason: 'concurrency', retryInMs: null };
-  return { granted: true, theoreticalArrivalMs: Math.max(state.theoreticalArrivalMs, nowMs) + interval };
+  return { granted: true, theoreticalArrivalMs: Math.max(state.theoreticalArrivalMs, nowMs) + paceIntervalMs(limits) };
 }
 
-/** The most starts GCRA admits in any window of `windowMs` (the bound the margin above is built on). */
+/** The most starts the budget admits in any window of `windowMs` (the bound the margin above is built on). */
 export function mostStartsInWindow(limits: RealmBudgetLimits, windowMs: number): number {
-  const interval = emissionIntervalMs(limits);
-  return Math.floor((windowMs + limits.burst * interval) / interval) + 1;
+  const paced = Math.ceil(windowMs / paceIntervalMs(limits));
+  return Math.min(paced, Math.ceil(windowMs / MINUTE_MS) * limits.requestsPerMinute);
 }
 
 export function validateRealmBudgetLimits(limits: RealmBudgetLimits): void {
-  if (!(limits.requestsPerMinute >= 1 && limits.maxConcurrent >= 1 && Number.isInteger(limits.burst) && limits.burst >= 0)) {
-    throw new RangeError('realm budget: requestsPerMinute and maxConcurrent must be at least 1, burst a whole number ≥ 0');
+  if (!(limits.requestsPerMinute >= 1 && limits.requestsPerSecond > 0 && limits.maxConcurrent >= 1)) {
+    throw new RangeError('realm budget: requestsPerMinute and maxConcurrent must be at least 1, requestsPerSecond above 0');
   }
 }

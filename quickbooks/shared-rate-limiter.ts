@@ -1,5 +1,5 @@
 /**
- * Intuit's per-company limits (500 requests/min, 10 concurrent per realm and app) kept for the whole
+ * Intuit's per-company limits (500 requests/min, 10/s, 10 concurrent per realm and app) kept for the whole
  * fleet: every worker and API process takes each request's turn from the realm's row in Postgres
  * (db/queries/realm-budgets.ts; the arithmetic and the margin are in realm-budget.ts), so three workers
  * backfilling one company spend one budget between them. No new server: the database is already shared.
@@ -18,7 +18,7 @@ import type { Database } from '../db/client.js';
 import { pauseRealmBudget, releaseRealmHold, takeRealmTurn } from '../db/queries/realm-budgets.js';
 import type { Logger } from '../shared/logger.js';
 import { TransientQuickBooksError } from './errors.js';
-import { decideRealmTurn, DEFAULT_REALM_BUDGET, emissionIntervalMs, validateRealmBudgetLimits, type RealmBudgetLimits } from './realm-budget.js';
+import { decideRealmTurn, DEFAULT_REALM_BUDGET, paceIntervalMs, validateRealmBudgetLimits, type RealmBudgetLimits } from './realm-budget.js';
 import type { RealmLimiterStats, RealmRateLimiter } from './rate-limiter.js';
 import { enqueueRealmCall, type RealmWaiter } from './realm-waiters.js';
 
@@ -47,11 +47,11 @@ interface RealmQueue {
 export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOptions): RealmRateLimiter {
   const limits: RealmBudgetLimits = {
     requestsPerMinute: options.requestsPerMinute ?? DEFAULT_REALM_BUDGET.requestsPerMinute,
-    burst: options.burst ?? DEFAULT_REALM_BUDGET.burst,
+    requestsPerSecond: options.requestsPerSecond ?? DEFAULT_REALM_BUDGET.requestsPerSecond,
     maxConcurrent: options.maxConcurrent ?? DEFAULT_REALM_BUDGET.maxConcurrent,
   };
   validateRealmBudgetLimits(limits);
-  const turnLimits = { intervalMs: emissionIntervalMs(limits), toleranceMs: limits.burst * emissionIntervalMs(limits), maxConcurrent: limits.maxConcurrent };
+  const turnLimits = { intervalMs: paceIntervalMs(limits), requestsPerMinute: limits.requestsPerMinute, maxConcurrent: limits.maxConcurrent };
   const leaseMs = options.leaseMs ?? 60_000;
   const concurrencyPollMs = options.concurrencyPollMs ?? 50;
   const { db, logger } = options;
@@ -75,6 +75,7 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
         if (queue.active >= limits.maxConcurrent) return; // a finishing request starts the loop again
         const holdId = randomUUID();
         let taken: Awaited<ReturnType<typeof takeRealmTurn>>;
+        const askedAt = performance.now();
         try {
           taken = await takeRealmTurn(db, { realmId, holdId, leaseMs, limits: turnLimits });
         } catch (error) {
@@ -85,11 +86,13 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
           continue;
         }
         if (!taken.granted) {
-          // The database refused; the same arithmetic says how long until the turn it will grant.
+          // The database refused; the same arithmetic says how long until the turn it will grant. The next
+          // ask reaches the database half a round trip after it leaves and the refusal took the other half
+          // to come back: asking a round trip early keeps the pace at 10 a second, not 10 minus our latency.
           const turn = decideRealmTurn(taken.snapshot, limits);
-          const retryInMs = turn.granted ? 1 : (turn.retryInMs ?? concurrencyPollMs);
+          const retryInMs = turn.granted ? 0 : (turn.retryInMs ?? concurrencyPollMs);
           if (!turn.granted && turn.reason === 'paused') queue.pausedUntil = Date.now() + retryInMs;
-          await sleep(Math.max(1, Math.ceil(retryInMs)));
+          await sleep(Math.max(0, Math.floor(retryInMs - (performance.now() - askedAt))));
           continue;
         }
         const waiter = queue.waiters.shift();

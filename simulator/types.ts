@@ -29,6 +29,8 @@ export interface SimulatorConfig {
   authorizationCodeTtlSeconds: number;
   throttle: boolean;
   requestsPerMinute: number;
+  /** Intuit's 10 a second, in a rolling second; null (the default) does not enforce it (see the README's differences). */
+  requestsPerSecond: number | null;
   maxConcurrentRequests: number;
   cdcMaxObjects: number;
   /** `intuit` (default): per entity, active objects first, deleted stubs after; a capped answer is cut off in that order. `adversarial`: any subset, any order (seeded by `cdcOrderSeed`). */

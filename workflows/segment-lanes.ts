@@ -18,8 +18,14 @@ import type { QueryPassContext } from './pass-context.js';
  * six to ten requests in flight: within Intuit's 10 concurrent per company, which the realm limiter enforces.
  */
 export const SEGMENT_LANES = 6;
-/** A big entity is split into at most this many segments of at least this many pages. */
-export const SPLIT: SplitRequest = { maxSegments: 32, pagesPerSegment: 3 };
+/**
+ * A big entity is split into at most this many segments of at least this many pages. Splitting costs
+ * requests that carry no records (a count, a probe per segment, and often a short page where a segment
+ * ends), and at Intuit's pace every request counts: long segments keep that under a tenth of the pages,
+ * and the other entities keep the lanes busy meanwhile. (Replay-safe: the split comes back in the
+ * page's result, so a history recorded with other values replays the segments it recorded.)
+ */
+export const SPLIT: SplitRequest = { maxSegments: 32, pagesPerSegment: 10 };
 
 interface Work {
   entity: QuickBooksEntity;

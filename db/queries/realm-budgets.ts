@@ -1,7 +1,8 @@
 /**
  * Storage of Intuit's per-realm budget, shared by the fleet (schema/realm-budgets.ts). A request's turn
- * is ONE UPDATE of the realm's row: the database decides it under the row lock (GCRA on its own clock,
- * expired leases dropped, the lease added), so the lock is held for one statement, not across round
+ * is ONE UPDATE of the realm's row: the database decides it under the row lock (pace, minute window and
+ * leases on its own clock; expired leases and starts older than a minute dropped, the lease and the start
+ * added), so the lock is held for one statement, not across round
  * trips, and any number of processes take turns from it. The arithmetic is that of
  * quickbooks/realm-budget.ts (which the limiter uses to read a refusal).
  */
@@ -15,13 +16,15 @@ export interface RealmBudgetSnapshot {
   pausedUntilMs: number;
   /** Leases live at `nowMs`. */
   requestsInFlight: number;
+  /** Starts within the minute before `nowMs`. */
+  recentStartsMs: number[];
 }
 
 export interface RealmTurnLimits {
-  /** GCRA emission interval: 60 000 / requests per minute. */
+  /** The pace between two starts: 1 000 / requests per second. */
   intervalMs: number;
-  /** GCRA tolerance: burst × interval. */
-  toleranceMs: number;
+  /** Starts in any sliding minute. */
+  requestsPerMinute: number;
   maxConcurrent: number;
 }
 
@@ -32,20 +35,22 @@ const t = quickbooksRealmBudgets;
 const nowMs = sql`(extract(epoch from clock_timestamp()) * 1000)::float8`;
 const liveHolds = sql`(SELECT coalesce(jsonb_object_agg(h.key, h.value), '{}'::jsonb) FROM jsonb_each(${t.holds}) AS h WHERE (h.value)::float8 > ${nowMs})`;
 const liveHoldCount = sql`(SELECT count(*) FROM jsonb_each(${t.holds}) AS h WHERE (h.value)::float8 > ${nowMs})`;
+const minuteStarts = sql`ARRAY(SELECT s FROM unnest(${t.recentStartsMs}) AS s WHERE s::float8 > ${nowMs} - 60000 ORDER BY s)`;
 
 /** Takes a turn for `holdId` (a lease of `leaseMs`) if the realm's budget allows one now. */
 export async function takeRealmTurn(db: Executor, params: { realmId: string; holdId: string; leaseMs: number; limits: RealmTurnLimits }): Promise<RealmTurnTaken> {
   const { limits } = params;
-  const granted: SQL = sql`(${t.pausedUntilMs} <= ${nowMs} AND ${t.theoreticalArrivalMs} - ${limits.toleranceMs}::float8 <= ${nowMs} AND ${liveHoldCount} < ${limits.maxConcurrent}::int)`;
+  const granted: SQL = sql`(${t.pausedUntilMs} <= ${nowMs} AND ${t.theoreticalArrivalMs} <= ${nowMs} AND cardinality(${minuteStarts}) < ${limits.requestsPerMinute}::int AND ${liveHoldCount} < ${limits.maxConcurrent}::int)`;
   const update = () =>
     db
       .update(t)
       .set({
         theoreticalArrivalMs: sql`CASE WHEN ${granted} THEN ceil(greatest(${t.theoreticalArrivalMs}::float8, ${nowMs}) + ${limits.intervalMs}::float8)::bigint ELSE ${t.theoreticalArrivalMs} END`,
         holds: sql`CASE WHEN ${granted} THEN ${liveHolds} || jsonb_build_object(${params.holdId}::text, ceil(${nowMs} + ${Math.ceil(params.leaseMs)}::float8)::bigint) ELSE ${liveHolds} END`,
+        recentStartsMs: sql`CASE WHEN ${granted} THEN ${minuteStarts} || floor(${nowMs})::bigint ELSE ${minuteStarts} END`,
       })
       .where(eq(t.realmId, params.realmId))
-      .returning({ theoreticalArrivalMs: t.theoreticalArrivalMs, pausedUntilMs: t.pausedUntilMs, holds: t.holds, nowMs });
+      .returning({ theoreticalArrivalMs: t.theoreticalArrivalMs, pausedUntilMs: t.pausedUntilMs, holds: t.holds, recentStartsMs: t.recentStartsMs, nowMs });
   let [row] = await update();
   if (!row) {
     await db.insert(t).values({ realmId: params.realmId }).onConflictDoNothing();
@@ -61,6 +66,7 @@ export async function takeRealmTurn(db: Executor, params: { realmId: string; hol
       theoreticalArrivalMs: Number(row.theoreticalArrivalMs),
       pausedUntilMs: Number(row.pausedUntilMs),
       requestsInFlight: Object.values(row.holds).filter((expiresMs) => Number(expiresMs) > now).length,
+      recentStartsMs: row.recentStartsMs.map(Number),
     },
   };
 }

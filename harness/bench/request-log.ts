@@ -46,3 +46,14 @@ export class RequestCollector {
     await this.poll();
   }
 }
+
+/** The most requests QuickBooks accepted (status not 429) in any window of `windowMs` (60 000: the busiest minute). */
+export function busiestWindow(requests: readonly RequestLogEntry[], windowMs: number): number {
+  const times = requests.filter((request) => request.status !== 429).map((request) => Date.parse(request.at)).sort((a, b) => a - b);
+  let best = 0;
+  for (let start = 0, end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}

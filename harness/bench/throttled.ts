@@ -21,8 +21,8 @@ import { syncRuns } from '../../db/schema/index.js';
 import { changedSinceQuery } from '../../quickbooks/queries.js';
 import { DEFAULT_REQUESTS_PER_MINUTE } from '../../quickbooks/rate-limiter.js';
 import { workflowIdForConnection } from '../../shared/contract.js';
-import type { RequestLogEntry } from '../../simulator/types.js';
 import { authorizeRealm } from '../connect.js';
+import { busiestWindow } from './request-log.js';
 import { waitFor } from '../retry.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
 import { companyOf, recordsIn, startBenchStack, type BenchStack } from './bench-stack.js';
@@ -75,7 +75,7 @@ export async function throttledBenchmark(context: BenchContext): Promise<Benchma
     const windowMs = minutes > 0 ? minutes * MINUTE : lastPage - firstRequest;
     const recordsInWindow = pages.filter((page) => page.completedMs < firstRequest + windowMs).reduce((sum, page) => sum + page.result.fetched, 0);
     const ratio = recordsInWindow / (windowMs / 1000) / BOUND_RECORDS_PER_S;
-    const busiest = busiestMinute(requests);
+    const busiest = busiestWindow(requests, MINUTE);
     const throttled = requests.filter((request) => request.status === 429).length;
     figures.push({ name: 'throttled_backfill_ratio', value: round(ratio, 3), target: atLeast(0.95) });
     notes.push(
@@ -104,17 +104,6 @@ export async function throttledBenchmark(context: BenchContext): Promise<Benchma
   } finally {
     await stack.close();
   }
-}
-
-/** The most requests QuickBooks accepted (status not 429) in any 60-second window. */
-export function busiestMinute(requests: readonly RequestLogEntry[]): number {
-  const times = requests.filter((request) => request.status !== 429).map((request) => Date.parse(request.at)).sort((a, b) => a - b);
-  let best = 0;
-  for (let start = 0, end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= MINUTE) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
 }
 
 async function driveLimiter(stack: BenchStack, requestsPerMinute: number, minutes: number, context: BenchContext) {

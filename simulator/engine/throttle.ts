@@ -1,18 +1,26 @@
 /**
- * Intuit's per-realm limits: at most `requestsPerMinute` accepted requests in any rolling 60 seconds
- * and at most `maxConcurrentRequests` in flight. Windows use real time, not the simulator clock, since
+ * Intuit's per-realm limits: at most `requestsPerMinute` accepted requests in any rolling 60 seconds,
+ * `requestsPerSecond` (when set) in any rolling second, and at most `maxConcurrentRequests` in flight. Windows use real time, not the simulator clock, since
  * they protect the simulator's own throughput. Rejected requests do not count against the minute, so a
  * client that backs off recovers.
  */
 import type { SimulatorConfig } from '../types.js';
 
 const WINDOW_MS = 60_000;
+const SECOND_MS = 1_000;
 
 interface RealmUsage {
   /** Real-time stamps of accepted requests, oldest first, from `head` on. */
   accepted: number[];
   head: number;
   inFlight: number;
+}
+
+/** Accepted requests after `sinceMs`, counted from the newest back (and no further than `atMost`). */
+function acceptedSince(usage: RealmUsage, sinceMs: number, atMost: number): number {
+  let count = 0;
+  for (let index = usage.accepted.length - 1; index >= usage.head && count < atMost && (usage.accepted[index] as number) > sinceMs; index--) count += 1;
+  return count;
 }
 
 export class RealmThrottle {
@@ -29,6 +37,7 @@ export class RealmThrottle {
       }
       if (usage.inFlight >= config.maxConcurrentRequests) return 'concurrency';
       if (usage.accepted.length - usage.head >= config.requestsPerMinute) return 'rate';
+      if (config.requestsPerSecond !== null && acceptedSince(usage, nowMs - SECOND_MS, config.requestsPerSecond) >= config.requestsPerSecond) return 'rate';
       usage.accepted.push(nowMs);
     }
     usage.inFlight += 1;

@@ -37,7 +37,7 @@ function busiestWindow(starts: number[], windowMs: number): number {
 
 describe('the shared realm rate limiter', () => {
   it('keeps three processes’ backfill lanes and an incremental cycle within one rate and one concurrency, sharing fairly', async () => {
-    const limits = { requestsPerMinute: 1_200, burst: 2, maxConcurrent: 4 }; // one start every 50 ms
+    const limits = { requestsPerMinute: 60, requestsPerSecond: 20, maxConcurrent: 4 }; // one start every 50 ms, 60 a minute
     const limiters = processes.map(({ db }) => createSharedRealmRateLimiter({ db, ...limits }));
     const realmId = 'realm-fleet';
     const starts: number[] = [];
@@ -54,7 +54,9 @@ describe('the shared realm rate limiter', () => {
     };
     const deadline = Date.now() + 4_000;
     const caller = async (limiterIndex: number, name: string) => {
-      while (Date.now() < deadline) await limiters[limiterIndex]!.schedule(realmId, request(name));
+      // A caller still waiting at the deadline (the minute's budget spent) gives up its place.
+      const signal = AbortSignal.timeout(deadline - Date.now());
+      while (Date.now() < deadline) await limiters[limiterIndex]!.schedule(realmId, request(name), { signal }).catch(() => undefined);
     };
     // Three lanes of one backfill on each "worker"; worker 0 also runs a connection's incremental cycle.
     await Promise.all([
@@ -64,9 +66,11 @@ describe('the shared realm rate limiter', () => {
 
     expect(peakInFlight).toBeLessThanOrEqual(limits.maxConcurrent);
     expect(peakInFlight).toBeGreaterThan(1);
-    // GCRA's bound over any 2 s window; +1 for the moment between the database granting a turn and the
-    // process starting it (a start can land a few ms later than its grant, never earlier).
+    // The pace's bound over any 2 s window; +1 for the moment between the database granting a turn and the
+    // process starting it (a start can land a few ms later than its grant, never earlier). After 3 s at the
+    // pace the minute's 60 are spent: nothing more starts until the first of them is a minute old.
     expect(busiestWindow(starts, 2_000)).toBeLessThanOrEqual(mostStartsInWindow(limits, 2_000) + 1);
+    expect(starts.length).toBe(limits.requestsPerMinute);
     expect(await countRealmHolds(database.db, realmId)).toBe(0);
     // Every caller got turns, the incremental cycle included: no lane, and no process, starves another.
     const fairShare = starts.length / startsBy.size;
@@ -75,10 +79,10 @@ describe('the shared realm rate limiter', () => {
 
   it('gives a crashed worker’s slots back when their leases expire', async () => {
     const realmId = 'realm-crash';
-    const limits = { requestsPerMinute: 6_000, burst: 5, maxConcurrent: 2 };
+    const limits = { requestsPerMinute: 6_000, requestsPerSecond: 100, maxConcurrent: 2 };
     // A worker takes both slots and dies without ending them.
     for (const holdId of ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002']) {
-      expect(await takeRealmTurn(processes[0]!.db, { realmId, holdId, leaseMs: 700, limits: { intervalMs: 1, toleranceMs: 10, maxConcurrent: 2 } })).toEqual({ granted: true });
+      expect(await takeRealmTurn(processes[0]!.db, { realmId, holdId, leaseMs: 700, limits: { intervalMs: 1, requestsPerMinute: 6_000, maxConcurrent: 2 } })).toEqual({ granted: true });
     }
     expect(await countRealmHolds(database.db, realmId)).toBe(2);
     const survivor = createSharedRealmRateLimiter({ db: processes[1]!.db, ...limits });
@@ -116,7 +120,7 @@ describe('the shared realm rate limiter', () => {
     const pglite = await openDatabase({});
     try {
       await migrateDatabase(pglite);
-      const limiter = createSharedRealmRateLimiter({ db: pglite.db, requestsPerMinute: 6_000, burst: 3, maxConcurrent: 2 });
+      const limiter = createSharedRealmRateLimiter({ db: pglite.db, requestsPerMinute: 6_000, requestsPerSecond: 100, maxConcurrent: 2 });
       let inFlight = 0;
       let peak = 0;
       const results = await Promise.all(

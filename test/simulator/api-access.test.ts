@@ -1,8 +1,9 @@
 /**
  * Who may call the Accounting API and how often: Intuit's 401 (lowercase fault, WWW-Authenticate) for a
  * missing, expired or revoked token, 403 for another company's URL, and 429 ThrottleExceeded past 500
- * requests a minute or 10 concurrent requests per company. Also read-by-id and its 610 fault.
+ * requests a minute, 10 concurrent requests or (when set) 10 a second per company. Also read-by-id and its 610 fault.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../simulator/index.js';
 import { api, connect, faultError, query, startTestSimulator, type ApiCall } from './support.js';
@@ -121,6 +122,16 @@ describe('throttling per company', () => {
       time: expect.any(String) as string,
     });
     expect((await countInvoices(calm)).status).toBe(200);
+  });
+
+  it('answers the request past requestsPerSecond in a rolling second with 429, when it is set', async () => {
+    await simulator.control.setConfig({ requestsPerSecond: 4 });
+    const target = await freshRealm();
+    const calls = await Promise.all(Array.from({ length: 6 }, () => countInvoices(target)));
+    expect(statuses(calls).sort()).toEqual([200, 200, 200, 200, 429, 429]);
+    // A second later the window has room again.
+    await sleep(1_100);
+    expect((await countInvoices(target)).status).toBe(200);
   });
 
   it('answers the request past maxConcurrentRequests in flight with 429', async () => {

@@ -30,7 +30,8 @@ describe('a backfill that splits a big entity into segments', () => {
     await fixture.simulator.control.setFaults({ rules: [{ kind: 'latency', rate: 1, latencyMs: 100 }] });
     const split = await fixture.waitFor(connection, (view) => {
       const cursors = invoiceCursors(view.checkpoint as SyncCheckpoint);
-      return cursors.length >= 3 && cursors.filter((cursor) => cursor.pages > 0).length >= 3;
+      // A quarter of the invoices stored, in at least three segments.
+      return cursors.length >= 3 && cursors.filter((cursor) => cursor.pages > 0).length >= 3 && invoicePages(view.checkpoint as SyncCheckpoint) >= 12;
     });
     const cursors = invoiceCursors(split.checkpoint as SyncCheckpoint);
     // 45 pages of invoices: at least SPLIT.pagesPerSegment pages a segment, each bounded by the next one's start, the last open-ended.
@@ -57,6 +58,6 @@ describe('a backfill that splits a big entity into segments', () => {
     const runs = await listSyncRuns(fixture.db.db, { connectionId: connection.connectionId, limit: 10 });
     const resumed = runs.find((run) => run.kind === 'backfill' && run.outcome === 'succeeded')!;
     const invoicesRead = (resumed.counts.Invoice?.upserted ?? 0) + (resumed.counts.Invoice?.deleted ?? 0) + (resumed.counts.Invoice?.skipped ?? 0);
-    expect(invoicesRead).toBeLessThan(INVOICES);
+    expect(invoicesRead).toBeLessThan(INVOICES - 150);
   });
 });

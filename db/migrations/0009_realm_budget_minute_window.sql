@@ -1,0 +1,1 @@
+ALTER TABLE "quickbooks_realm_budgets" ADD COLUMN "recent_starts_ms" bigint[] DEFAULT '{}'::bigint[] NOT NULL;
