@@ -37,7 +37,7 @@ interface Benchmark {
 
 export const BENCHMARKS: Benchmark[] = [
   { name: 'backfill', figures: ['backfill_records_per_s', 'storage_ceiling_records_per_s', 'backfill_vs_ceiling', 'backfill_vs_bound', 'backfill_vs_limit', 'worker_cpu_us_per_record', 'postgres_cpu_us_per_record', 'worker_rss_peak_mib', 'pglite_storage_records_per_s', 'pglite_node_path_records_per_s', 'pglite_vs_node_path'], run: backfillBenchmark },
-  { name: 'throttled', figures: ['throttled_backfill_ratio'], run: throttledBenchmark },
+  { name: 'throttled', figures: ['throttled_backfill_ratio', 'throttled_backfill_429s'], run: throttledBenchmark },
   {
     name: 'throttled_fleet',
     figures: ['throttled_fleet_client_ratio', 'throttled_fleet_client_429s', 'throttled_fleet_backfill_ratio', 'throttled_fleet_backfill_429s'],

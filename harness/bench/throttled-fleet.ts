@@ -25,6 +25,7 @@ import { atLeast, exactly, type BenchContext, type BenchmarkResult, type Figure 
 import { activityResults, eventTypeName, historiesOf } from './history.js';
 import type { LimiterDriveJob } from './limiter-drive.js';
 import { round } from './stats.js';
+import { INTUIT_LIMITS } from './backfill.js';
 import { busiestWindow } from './request-log.js';
 import { spawnLimiterDrive } from './throttled.js';
 
@@ -37,9 +38,9 @@ const PROCESSES = 3;
 export async function throttledFleetBenchmark(context: BenchContext): Promise<BenchmarkResult> {
   const total = context.options.throttledRecords ?? (context.quick ? 60_000 : 400_000);
   const driveMinutes = context.quick ? 1 : 2;
-  const stack = await startBenchStack({ name: 'throttled_fleet', simulatorConfig: { throttle: true, requestsPerMinute: REQUESTS_PER_MINUTE, maxConcurrentRequests: 10 }, syncIntervalMs: 15 * 60_000 });
+  const stack = await startBenchStack({ name: 'throttled_fleet', simulatorConfig: INTUIT_LIMITS, syncIntervalMs: 15 * 60_000 });
   const figures: Figure[] = [];
-  const notes: string[] = [`fleet-wide limiter: ${DEFAULT_REALM_BUDGET.requestsPerMinute} in any 60 s, paced at ${DEFAULT_REALM_BUDGET.requestsPerSecond}/s (at most ${mostStartsInWindow(DEFAULT_REALM_BUDGET, MINUTE)} starts in any 60 s), ${DEFAULT_REALM_BUDGET.maxConcurrent} concurrent; QuickBooks (simulator) 500/min and 10 concurrent.`];
+  const notes: string[] = [`fleet-wide limiter: ${DEFAULT_REALM_BUDGET.requestsPerMinute} in any 60 s, paced at ${DEFAULT_REALM_BUDGET.requestsPerSecond}/s (at most ${mostStartsInWindow(DEFAULT_REALM_BUDGET, MINUTE)} starts in any 60 s), ${DEFAULT_REALM_BUDGET.maxConcurrent} concurrent; QuickBooks (simulator) 500 in any 60 s, 10 in any second, 10 concurrent.`];
   try {
     await driveFleetLimiter(stack, driveMinutes, context, figures, notes);
     if (total > 0) await backfillOverFleet(stack, total, context, figures, notes);
