@@ -1,7 +1,8 @@
 /**
  * Where to split a big entity's time range so that its pages can be fetched by several lanes at once.
  *
- * Asked with the entity's first page: `SELECT COUNT(*)` of the records from where the pass starts, then,
+ * Asked with one page of the entity (the sixth: workflows/segment-lanes.ts): `SELECT COUNT(*)` of the
+ * records from where its cursor stood before that page, then,
  * for each segment after the first, the one record at the position where that segment should begin
  * (`STARTPOSITION p MAXRESULTS 1`, the grammar Intuit documents). Its LastUpdatedTime is the split: the
  * segment before reads `LastUpdatedTime < split`, the segment from it `>= split`. Positions only decide
@@ -25,7 +26,7 @@ export function splitPositions(total: number, pageSize: number, request: SplitRe
   const slack = Math.max(1, Math.min(Math.floor(pageSize / 10), slackPerPage));
   const step = stridePages * (pageSize - slack);
   const positions: number[] = [];
-  // The first segment holds positions 1 … step (the first page's included); each next one `step` more.
+  // The first segment holds positions 1 … step (the asking page's included); each next one `step` more.
   for (let position = step + 1; positions.length < segments - 1 && position <= total; position += step) positions.push(position);
   return positions;
 }

@@ -1,6 +1,6 @@
 /**
  * One page of a query pass ("fetch Invoice page 12", or "… segment 3 page 4" of a split entity): fetch,
- * store, and hand back the next cursor; with an entity's first page, where to split the rest of it.
+ * store, and hand back the next cursor; when the workflow asks, where to split the rest of the entity.
  */
 import { mirrorPage } from '../db/queries/checkpoints.js';
 import { changedSinceCondition, changedSinceQuery } from '../quickbooks/queries.js';
@@ -62,8 +62,8 @@ export function createPullEntityPage(deps: ActivityDeps) {
       const answer = (await prefetched?.catch(() => undefined)) ?? (await api.queryText({ realmId, accessToken, statement }));
       const ask = (nextStatement: string) => prefetcher.prefetch({ connectionId, realmId, statement: nextStatement }, () => api.queryText({ realmId, accessToken, statement: nextStatement }));
 
-      // Only an entity's first page can ask for a split (and only a full one gets it, once it is stored).
-      const splitting = input.split && segment === 0 && cursor.pages === 0 && cursor.before === undefined ? input.split : undefined;
+      // The workflow asks for a split with one page of an unsplit entity (and only a full one gets it, once it is stored).
+      const splitting = input.split && segment === 0 && cursor.before === undefined ? input.split : undefined;
 
       // Postgres unpacks the page, skips what the cursor says is stored, and hands back the cursor's values.
       const { page, next, serverTime } = await db.transaction(async (tx) => {

@@ -43,7 +43,7 @@ export type RealmTurn =
 
 export const MINUTE_MS = 60_000;
 
-export const DEFAULT_REALM_BUDGET: RealmBudgetLimits = { requestsPerMinute: 490, requestsPerSecond: 10, maxConcurrent: 10 };
+export const DEFAULT_REALM_BUDGET: RealmBudgetLimits = { requestsPerMinute: 490, requestsPerSecond: 9.5, maxConcurrent: 10 };
 
 /** The pace between two starts. */
 export function paceIntervalMs(limits: RealmBudgetLimits): number {

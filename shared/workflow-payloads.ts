@@ -151,7 +151,7 @@ export interface PullEntityPageInput {
   /** The workflow's checkpoint when the page was asked for; its pass holds `entity`'s cursor. */
   checkpoint: SyncCheckpoint;
   pageSize?: number;
-  /** Asked with an entity's first page: plan how to split the rest of its range into segments (`splitAt`). */
+  /** Asked with one page of an unsplit entity (workflows/segment-lanes.ts SPLIT_WITH_PAGE): plan how to split the rest of its range into segments (`splitAt`). */
   split?: SplitRequest;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The pages of a query pass, fetched by up to SEGMENT_LANES lanes at once (the `entity-segments` patch).
  * A lane takes the next unfinished segment and pages it until a page comes back short; an entity's
- * first page asks for a split, and a big entity's range comes back split into segments (shared/
+ * sixth page asks for a split, and a big entity's range comes back split into segments (shared/
  * checkpoint.ts `splitEntity`), which join the front of the queue so that idle lanes take them at once.
  * Pages of one segment stay strictly sequential (each starts at the previous one's end), so the
  * checkpoint moves exactly as with one cursor per entity.
@@ -26,6 +26,12 @@ export const SEGMENT_LANES = 6;
  * page's result, so a history recorded with other values replays the segments it recorded.)
  */
 export const SPLIT: SplitRequest = { maxSegments: 32, pagesPerSegment: 10 };
+/**
+ * An entity asks for its split with this page (the sixth), not its first: an entity of five pages or
+ * fewer never spends a count on a split it could not use, and a big one is split a few pages later.
+ * (Replay-safe as well: whether a page asked for the split is only its input; its result says.)
+ */
+export const SPLIT_WITH_PAGE = 6;
 
 interface Work {
   entity: QuickBooksEntity;
@@ -46,7 +52,7 @@ export async function pageSegments(context: QueryPassContext, pass: PullPass): P
     while (!stop && !cursorOf(work).done) {
       const cursor = cursorOf(work);
       const label = `${entity}${segment > 0 ? ` segment ${segment + 1}` : ''} page ${cursor.pages + 1}`;
-      const asksSplit = segment === 0 && cursor.pages === 0 && cursor.before === undefined && !state.checkpoint.pass!.segments?.[entity];
+      const asksSplit = segment === 0 && cursor.pages === SPLIT_WITH_PAGE - 1 && cursor.before === undefined && !state.checkpoint.pass!.segments?.[entity];
       const page = await authorization.withAccessToken(`fetching ${label}`, () =>
         quickbooksPulls.pullEntityPage.executeWithOptions({ summary: `fetch ${label}` }, [
           { connectionId, entity, segment, checkpoint: state.checkpoint, pageSize: context.pageSize, ...(asksSplit ? { split: SPLIT } : {}) },
