@@ -88,7 +88,7 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
         if (!taken.granted) {
           // The database refused; the same arithmetic says how long until the turn it will grant. The next
           // ask reaches the database half a round trip after it leaves and the refusal took the other half
-          // to come back: asking a round trip early keeps the pace at 10 a second, not 10 minus our latency.
+          // to come back: asking a round trip early keeps the pace, not the pace minus our latency.
           const turn = decideRealmTurn(taken.snapshot, limits);
           const retryInMs = turn.granted ? 0 : (turn.retryInMs ?? concurrencyPollMs);
           if (!turn.granted && turn.reason === 'paused') queue.pausedUntil = Date.now() + retryInMs;

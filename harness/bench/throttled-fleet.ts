@@ -40,9 +40,14 @@ export async function throttledFleetBenchmark(context: BenchContext): Promise<Be
   const driveMinutes = context.quick ? 1 : 2;
   const stack = await startBenchStack({ name: 'throttled_fleet', simulatorConfig: INTUIT_LIMITS, syncIntervalMs: 15 * 60_000 });
   const figures: Figure[] = [];
-  const notes: string[] = [`fleet-wide limiter: ${DEFAULT_REALM_BUDGET.requestsPerMinute} in any 60 s, paced at ${DEFAULT_REALM_BUDGET.requestsPerSecond}/s (at most ${mostStartsInWindow(DEFAULT_REALM_BUDGET, MINUTE)} starts in any 60 s), ${DEFAULT_REALM_BUDGET.maxConcurrent} concurrent; QuickBooks (simulator) 500 in any 60 s, 10 in any second, 10 concurrent.`];
+  const notes: string[] = [`fleet-wide limiter: ${DEFAULT_REALM_BUDGET.requestsPerMinute} in any 60 s, paced at ${DEFAULT_REALM_BUDGET.requestsPerSecond}/s (at most ${mostStartsInWindow(DEFAULT_REALM_BUDGET, MINUTE)} starts in any 60 s), ${DEFAULT_REALM_BUDGET.maxConcurrent} concurrent; QuickBooks (simulator) 500 in any 60 s and 10 concurrent (the drive), and 10 in any second too (the backfill).`];
   try {
+    // The drive keeps ten field-list projections in flight, which saturates the simulator's event loop: it
+    // then counts arrivals late and bunched, so the per-second rule (a rolling second at handler time) would
+    // measure the simulator, not us. The drive proves the shared minute and concurrency; the backfill, all three.
+    await stack.simulator.control.setConfig({ requestsPerSecond: null });
     await driveFleetLimiter(stack, driveMinutes, context, figures, notes);
+    await stack.simulator.control.setConfig({ requestsPerSecond: INTUIT_LIMITS.requestsPerSecond });
     if (total > 0) await backfillOverFleet(stack, total, context, figures, notes);
     return { figures, notes };
   } finally {
