@@ -29,7 +29,7 @@ export interface SimulatorConfig {
   authorizationCodeTtlSeconds: number;
   throttle: boolean;
   requestsPerMinute: number;
-  /** Intuit's 10 a second, in a rolling second; null (the default) does not enforce it (see the README's differences). */
+  /** Intuit's 10 a second, as a bucket refilled continuously; null (the default) does not enforce it (see the README's differences). */
   requestsPerSecond: number | null;
   maxConcurrentRequests: number;
   cdcMaxObjects: number;

@@ -1,6 +1,11 @@
 /**
  * Intuit's per-realm limits: at most `requestsPerMinute` accepted requests in any rolling 60 seconds,
- * `requestsPerSecond` (when set) in any rolling second, and at most `maxConcurrentRequests` in flight. Windows use real time, not the simulator clock, since
+ * `requestsPerSecond` a second (when set), and at most `maxConcurrentRequests` in flight.
+ *
+ * The second is a bucket of `requestsPerSecond` requests refilled continuously, the way gateways usually
+ * keep a per-second rate (Intuit does not say how it counts). A rolling second would count this process's
+ * own stalls: requests that arrive while it builds a 1,000-record page (up to 200 ms) reach the handler
+ * together, and a client pacing itself at the limit would be refused for the simulator's delay, not its own. Windows use real time, not the simulator clock, since
  * they protect the simulator's own throughput. Rejected requests do not count against the minute, so a
  * client that backs off recovers.
  */
@@ -14,13 +19,9 @@ interface RealmUsage {
   accepted: number[];
   head: number;
   inFlight: number;
-}
-
-/** Accepted requests after `sinceMs`, counted from the newest back (and no further than `atMost`). */
-function acceptedSince(usage: RealmUsage, sinceMs: number, atMost: number): number {
-  let count = 0;
-  for (let index = usage.accepted.length - 1; index >= usage.head && count < atMost && (usage.accepted[index] as number) > sinceMs; index--) count += 1;
-  return count;
+  /** The per-second bucket: requests it holds, as of `refilledAt`. */
+  secondTokens: number;
+  refilledAt: number;
 }
 
 export class RealmThrottle {
@@ -37,7 +38,13 @@ export class RealmThrottle {
       }
       if (usage.inFlight >= config.maxConcurrentRequests) return 'concurrency';
       if (usage.accepted.length - usage.head >= config.requestsPerMinute) return 'rate';
-      if (config.requestsPerSecond !== null && acceptedSince(usage, nowMs - SECOND_MS, config.requestsPerSecond) >= config.requestsPerSecond) return 'rate';
+      if (config.requestsPerSecond !== null) {
+        const rate = config.requestsPerSecond;
+        usage.secondTokens = Math.min(rate, usage.secondTokens + ((nowMs - usage.refilledAt) * rate) / SECOND_MS);
+        usage.refilledAt = nowMs;
+        if (usage.secondTokens < 1) return 'rate';
+        usage.secondTokens -= 1;
+      }
       usage.accepted.push(nowMs);
     }
     usage.inFlight += 1;
@@ -52,7 +59,7 @@ export class RealmThrottle {
   private usage(realmId: string): RealmUsage {
     let usage = this.realms.get(realmId);
     if (!usage) {
-      usage = { accepted: [], head: 0, inFlight: 0 };
+      usage = { accepted: [], head: 0, inFlight: 0, secondTokens: Number.POSITIVE_INFINITY, refilledAt: 0 };
       this.realms.set(realmId, usage);
     }
     return usage;

@@ -124,12 +124,12 @@ describe('throttling per company', () => {
     expect((await countInvoices(calm)).status).toBe(200);
   });
 
-  it('answers the request past requestsPerSecond in a rolling second with 429, when it is set', async () => {
+  it('answers the request past its requestsPerSecond bucket with 429, when it is set', async () => {
     await simulator.control.setConfig({ requestsPerSecond: 4 });
     const target = await freshRealm();
     const calls = await Promise.all(Array.from({ length: 6 }, () => countInvoices(target)));
     expect(statuses(calls).sort()).toEqual([200, 200, 200, 200, 429, 429]);
-    // A second later the window has room again.
+    // A second later the bucket has refilled.
     await sleep(1_100);
     expect((await countInvoices(target)).status).toBe(200);
   });
