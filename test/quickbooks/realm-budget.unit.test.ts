@@ -56,11 +56,11 @@ function busiestWindow(starts: number[], windowMs: number): number {
   return best;
 }
 
-describe('the realm budget (10 a second, paced; 490 in any minute)', () => {
-  it('goes at Intuit’s 10 a second from the first request, and never past 490 in any 60 s', () => {
+describe('the realm budget (9.5 a second, paced; 490 in any minute)', () => {
+  it('goes at 9.5 a second from the first request, never past Intuit’s 10 in a second or 490 in any 60 s', () => {
     const starts = greedy(DEFAULT_REALM_BUDGET, 300_000);
-    // A backfill shorter than a minute is not held to the minute's average: 49 pages in its first 4.9 s.
-    expect(starts.filter((at) => at < 4_900)).toHaveLength(49);
+    // A backfill shorter than a minute is not held to the minute's average: 49 pages in its first 5.1 s.
+    expect(starts.filter((at) => at < 5_100)).toHaveLength(49);
     expect(busiestWindow(starts, 1_000)).toBeLessThanOrEqual(10);
     expect(busiestWindow(starts, 60_000)).toBeLessThanOrEqual(490);
     expect(mostStartsInWindow(DEFAULT_REALM_BUDGET, 60_000)).toBe(490);
