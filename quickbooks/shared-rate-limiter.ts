@@ -90,9 +90,9 @@ export function createSharedRealmRateLimiter(options: SharedRealmRateLimiterOpti
           // ask reaches the database half a round trip after it leaves and the refusal took the other half
           // to come back: asking a round trip early keeps the pace, not the pace minus our latency.
           const turn = decideRealmTurn(taken.snapshot, limits);
-          const retryInMs = turn.granted ? 0 : (turn.retryInMs ?? concurrencyPollMs);
+          const retryInMs = turn.granted ? 1 : (turn.retryInMs ?? concurrencyPollMs);
           if (!turn.granted && turn.reason === 'paused') queue.pausedUntil = Date.now() + retryInMs;
-          await sleep(Math.max(0, Math.floor(retryInMs - (performance.now() - askedAt))));
+          await sleep(Math.max(1, Math.floor(retryInMs - (performance.now() - askedAt))));
           continue;
         }
         const waiter = queue.waiters.shift();

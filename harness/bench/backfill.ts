@@ -31,7 +31,7 @@ import { fetchPageTexts, machineCeiling, pgliteStorage, productStoragePath, with
 const LANES = 3;
 /** QuickBooks' bound for one company: 500 requests a minute, 1,000 records each. */
 export const QUICKBOOKS_BOUND_RECORDS_PER_S = (500 * 1000) / 60;
-/** Intuit's documented limits per company and app, the strictest reading (rolling windows). */
+/** Intuit's documented limits per company and app (the minute a rolling window, the second a bucket: simulator/README.md). */
 export const INTUIT_LIMITS = { throttle: true, requestsPerMinute: 500, requestsPerSecond: 10, maxConcurrentRequests: 10 } as const;
 /** PGlite's two paths are timed on the first pages only (its Node path is slow). */
 const PGLITE_PAGES = 20;
