@@ -25,13 +25,11 @@ import { atLeast, exactly, type BenchContext, type BenchmarkResult, type Figure 
 import { activityResults, eventTypeName, historiesOf } from './history.js';
 import type { LimiterDriveJob } from './limiter-drive.js';
 import { round } from './stats.js';
-import { INTUIT_LIMITS } from './backfill.js';
+import { INTUIT_LIMITS, QUICKBOOKS_BOUND_RECORDS_PER_S } from './backfill.js';
 import { busiestWindow } from './request-log.js';
 import { spawnLimiterDrive } from './throttled.js';
 
-const REQUESTS_PER_MINUTE = 500;
 const PAGE = 1000;
-const BOUND_RECORDS_PER_S = (REQUESTS_PER_MINUTE * PAGE) / 60;
 const MINUTE = 60_000;
 const PROCESSES = 3;
 
@@ -79,7 +77,7 @@ async function driveFleetLimiter(stack: BenchStack, minutes: number, context: Be
   const accepted = requests.filter((request) => request.status === 200).map((request) => Date.parse(request.at)).sort((a, b) => a - b);
   const first = accepted[0] ?? startAt;
   const inWindow = accepted.filter((at) => at < first + minutes * MINUTE).length;
-  const ratio = (inWindow * PAGE) / (minutes * 60) / BOUND_RECORDS_PER_S;
+  const ratio = (inWindow * PAGE) / (minutes * 60) / QUICKBOOKS_BOUND_RECORDS_PER_S;
   const throttled = requests.filter((request) => request.status === 429).length;
   const busiest = busiestWindow(requests, MINUTE);
   figures.push({ name: 'throttled_fleet_client_ratio', value: round(ratio, 3), target: atLeast(0.95) });
@@ -119,7 +117,7 @@ async function backfillOverFleet(stack: BenchStack, total: number, context: Benc
   const minutes = Math.floor((lastPage - firstRequest) / MINUTE);
   const windowMs = minutes > 0 ? minutes * MINUTE : lastPage - firstRequest;
   const recordsInWindow = pages.filter((page) => page.completedMs < firstRequest + windowMs).reduce((sum, page) => sum + page.result.fetched, 0);
-  const ratio = recordsInWindow / (windowMs / 1000) / BOUND_RECORDS_PER_S;
+  const ratio = recordsInWindow / (windowMs / 1000) / QUICKBOOKS_BOUND_RECORDS_PER_S;
   const throttled = requests.filter((request) => request.status === 429).length;
   const busiest = busiestWindow(requests, MINUTE);
   figures.push({ name: 'throttled_fleet_backfill_ratio', value: round(ratio, 3), target: atLeast(0.95) });
@@ -127,7 +125,7 @@ async function backfillOverFleet(stack: BenchStack, total: number, context: Benc
   figures.push({ name: 'throttled_fleet_backfill_busiest_minute', value: busiest });
   notes.push(
     `product, ${PROCESSES} worker processes (activities ran on ${workers.size} of them): ${pages.reduce((sum, page) => sum + page.result.fetched, 0)} records in ${pages.length} pages; ` +
-      `${recordsInWindow} records in ${minutes > 0 ? `${minutes} whole minute(s)` : `${round(windowMs / 1000)} s`} from the first page request = ${round(recordsInWindow / (windowMs / 1000))} records/s over ${round(BOUND_RECORDS_PER_S)} → ${round(ratio, 3)}; ` +
+      `${recordsInWindow} records in ${minutes > 0 ? `${minutes} whole minute(s)` : `${round(windowMs / 1000)} s`} from the first page request = ${round(recordsInWindow / (windowMs / 1000))} records/s over ${round(QUICKBOOKS_BOUND_RECORDS_PER_S)} → ${round(ratio, 3)}; ` +
       `busiest 60 s window ${busiest} requests, busiest second ${busiestWindow(requests, 1_000)}; ${throttled} answered 429. ` +
       (minutes === 0
         ? `Done within a minute: Intuit's per-second pace bound it, not the minute.`

@@ -29,7 +29,7 @@ import { authorizeRealm } from '../connect.js';
 import { busiestWindow } from './request-log.js';
 import { waitFor } from '../retry.js';
 import { PROJECT_ROOT } from '../../shared/paths.js';
-import { INTUIT_LIMITS } from './backfill.js';
+import { INTUIT_LIMITS, QUICKBOOKS_BOUND_RECORDS_PER_S } from './backfill.js';
 import { companyOf, recordsIn, startBenchStack, type BenchStack } from './bench-stack.js';
 import { atLeast, atMost, type BenchContext, type BenchmarkResult, type Figure } from './figures.js';
 import { activityResults, historiesOf } from './history.js';
@@ -38,9 +38,7 @@ import { cpuSeconds } from './proc.js';
 import { profileFlags } from './profiles.js';
 import { round } from './stats.js';
 
-const REQUESTS_PER_MINUTE = 500;
 const PAGE = 1000;
-const BOUND_RECORDS_PER_S = (REQUESTS_PER_MINUTE * PAGE) / 60;
 const MINUTE = 60_000;
 
 export async function throttledBenchmark(context: BenchContext): Promise<BenchmarkResult> {
@@ -79,7 +77,7 @@ export async function throttledBenchmark(context: BenchContext): Promise<Benchma
     const minutes = Math.floor((lastPage - firstRequest) / MINUTE);
     const windowMs = minutes > 0 ? minutes * MINUTE : lastPage - firstRequest;
     const recordsInWindow = pages.filter((page) => page.completedMs < firstRequest + windowMs).reduce((sum, page) => sum + page.result.fetched, 0);
-    const ratio = recordsInWindow / (windowMs / 1000) / BOUND_RECORDS_PER_S;
+    const ratio = recordsInWindow / (windowMs / 1000) / QUICKBOOKS_BOUND_RECORDS_PER_S;
     const busiest = busiestWindow(requests, MINUTE);
     const throttled = requests.filter((request) => request.status === 429).length;
     figures.push({ name: 'throttled_backfill_ratio', value: round(ratio, 3), target: atLeast(0.95) });
@@ -87,7 +85,7 @@ export async function throttledBenchmark(context: BenchContext): Promise<Benchma
     const pagesPerMinute = round((pages.length / ((lastPage - firstRequest) / 1000)) * 60);
     notes.push(
       `product: ${pages.reduce((sum, page) => sum + page.result.fetched, 0)} records in ${pages.length} pages; window ${minutes > 0 ? `${minutes} whole minute(s)` : `${round(windowMs / 1000)} s (the backfill lasted less than a minute: Intuit's minute never filled, its second did)`} ` +
-        `from the first page request: ${recordsInWindow} records = ${round(recordsInWindow / (windowMs / 1000))} records/s over the bound ${round(BOUND_RECORDS_PER_S)} → ${round(ratio, 3)}.`,
+        `from the first page request: ${recordsInWindow} records = ${round(recordsInWindow / (windowMs / 1000))} records/s over the bound ${round(QUICKBOOKS_BOUND_RECORDS_PER_S)} → ${round(ratio, 3)}.`,
       `product: ${requests.length} requests; busiest 60 s window ${busiest} (the limiter allows ${DEFAULT_REALM_BUDGET.requestsPerMinute}, QuickBooks 500), busiest second ${busiestWindow(requests, 1_000)} ` +
         `(the limiter paces ${DEFAULT_REALM_BUDGET.requestsPerSecond}/s, QuickBooks 10); ${throttled} answered 429. ` +
         (busiest < DEFAULT_REALM_BUDGET.requestsPerMinute - 10 && minutes > 0
@@ -137,7 +135,7 @@ async function driveLimiter(stack: BenchStack, requestsPerMinute: number, minute
   return {
     tally,
     inWindow,
-    ratio: (inWindow * PAGE) / (minutes * 60) / BOUND_RECORDS_PER_S,
+    ratio: (inWindow * PAGE) / (minutes * 60) / QUICKBOOKS_BOUND_RECORDS_PER_S,
     throttled: requests.filter((request) => request.status === 429).length,
   };
 }
