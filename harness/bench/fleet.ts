@@ -25,13 +25,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { connections, syncRuns } from '../../db/schema/index.js';
 import { workflowIdForConnection } from '../../shared/contract.js';
-import postgres from 'postgres';
-import { ADMIN_URL, withAdmin } from '../postgres.js';
 import { sleep } from '../retry.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
 import { below, fleetWorker, type BenchContext, type BenchmarkResult } from './figures.js';
 import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../shared/config.js';
 import { cpuSeconds, RssSampler, rssMbOf } from './proc.js';
+import { cpuSpent, databaseWrites, postgresBackendCpu, tableSizes, writesBetween } from './postgres-usage.js';
 import { eventTimeMs, eventTypeName, historiesOf } from './history.js';
 import { profileFlags } from './profiles.js';
 import { RequestCollector } from './request-log.js';
@@ -122,7 +121,7 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
     const windowCpu = workerCpu.reduce((sum, seconds) => sum + seconds, 0);
     const temporalCpu = temporal ? (cpuSeconds(temporal) ?? temporalCpuAtWindow) - temporalCpuAtWindow : 0;
     const postgresCpu = cpuSpent(postgresAtWindow, await postgresBackendCpu(stack.database.name!));
-    const writes = difference(writesAtWindow, await databaseWrites(stack.database.name!));
+    const writes = writesBetween(writesAtWindow, await databaseWrites(stack.database.name!));
     const tables = await tableSizes(stack.database.name!);
     const temporalRss = temporal ? (rssMbOf(temporal) ?? 0) : 0;
     await collector.stop();
@@ -245,68 +244,9 @@ async function lagBreakdown(stack: BenchStack, realms: string[], cdcByRealm: Map
   return { connections: sampled, cycles: timerLate.length, timerLate, dispatch, toRequest };
 }
 
-/** CPU seconds so far of each Postgres backend serving `database` (Postgres forks a process per connection). */
-async function postgresBackendCpu(database: string): Promise<Map<number, number>> {
-  const rows = await withAdmin((sql) => sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database}`);
-  return new Map(rows.flatMap((row) => {
-    const seconds = cpuSeconds(row.pid);
-    return seconds === undefined ? [] : [[row.pid, seconds] as const];
-  }));
-}
-
-/** CPU spent between two samples: backends present in both count their difference, new ones all they used. */
-function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
-  return total;
-}
-
 /** The cycles a steady-state window holds: every connection syncs once per interval. */
 function steadyCycles(connections: number, intervalMs: number, windowSeconds: number): number {
   return (connections * windowSeconds * 1000) / intervalMs;
-}
-
-interface DatabaseWrites {
-  commits: number;
-  inserted: number;
-  updated: number;
-  deleted: number;
-  /** The database's size (pg_database_size): its growth over the window. */
-  bytes: number;
-}
-
-/** Postgres's own counters for one database (pg_stat_database) and its size, to turn into a write rate. */
-async function databaseWrites(database: string): Promise<DatabaseWrites> {
-  const [row] = await withAdmin((sql) => sql<{ commits: string; inserted: string; updated: string; deleted: string; bytes: string }[]>`
-    select xact_commit::text as commits, tup_inserted::text as inserted, tup_updated::text as updated, tup_deleted::text as deleted,
-           pg_database_size(datname)::text as bytes
-    from pg_stat_database where datname = ${database}`);
-  return { commits: Number(row?.commits ?? 0), inserted: Number(row?.inserted ?? 0), updated: Number(row?.updated ?? 0), deleted: Number(row?.deleted ?? 0), bytes: Number(row?.bytes ?? 0) };
-}
-
-function difference(before: DatabaseWrites, after: DatabaseWrites): DatabaseWrites {
-  return {
-    commits: after.commits - before.commits,
-    inserted: after.inserted - before.inserted,
-    updated: after.updated - before.updated,
-    deleted: after.deleted - before.deleted,
-    bytes: after.bytes - before.bytes,
-  };
-}
-
-/** Row counts and on-disk sizes (table + indexes + TOAST) of the product's tables. */
-async function tableSizes(database: string): Promise<{ name: string; rows: number; bytes: number }[]> {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  const client = postgres(url.toString(), { max: 1, onnotice: () => {} });
-  try {
-    const rows = await client<{ name: string; rows: string; bytes: string }[]>`
-      select relname as name, n_live_tup::text as rows, pg_total_relation_size(relid)::text as bytes
-      from pg_stat_user_tables where schemaname = 'public' order by pg_total_relation_size(relid) desc`;
-    return rows.map((row) => ({ name: row.name, rows: Number(row.rows), bytes: Number(row.bytes) }));
-  } finally {
-    await client.end({ timeout: 5 });
-  }
 }
 
 /** The size Temporal reports for the current run of a sample of connection workflows (bytes and events). */

@@ -23,7 +23,7 @@ import type { QuickBooksObject } from '../../quickbooks/types.js';
 import { QUICKBOOKS_ENTITIES, type QuickBooksEntity } from '../../shared/contract.js';
 import { authorizeRealm } from '../connect.js';
 import type { Stack } from '../stack.js';
-import { cpuSeconds } from './proc.js';
+import { cpuOfBackends, cpuSpent } from './postgres-usage.js';
 
 export interface PageText {
   entity: QuickBooksEntity;
@@ -67,7 +67,7 @@ function countObjects(text: string, entity: QuickBooksEntity): number {
 async function backendCpu(db: Database): Promise<Map<number, number>> {
   const result: unknown = await db.execute(sql`select pid from pg_stat_activity where datname = current_database()`);
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { pid: number }[];
-  return new Map(rows.map((row) => [Number(row.pid), cpuSeconds(Number(row.pid)) ?? 0]));
+  return cpuOfBackends(rows.map((row) => Number(row.pid)));
 }
 
 /** Measures the CPU the database's backends spend while `body` runs (backends that exit meanwhile are missed). */
@@ -75,9 +75,7 @@ export async function withPostgresCpu<T>(db: Database, body: () => Promise<T>): 
   const before = await backendCpu(db);
   const result = await body();
   const after = await backendCpu(db);
-  let used = 0;
-  for (const [pid, seconds] of after) used += seconds - (before.get(pid) ?? 0);
-  return { result, postgresCpuSeconds: used };
+  return { result, postgresCpuSeconds: cpuSpent(before, after) };
 }
 
 async function inLanes(pages: readonly PageText[], lanes: number, store: (page: PageText) => Promise<void>): Promise<StorageRun> {
