@@ -92,7 +92,7 @@ export interface ConnectionWorkflowInput {
   carried?: unknown;
   /** Records per query page; QuickBooks' maximum (1,000) unless a test wants many small pages. */
   pageSize?: number;
-  /** Test hook: continue as new once history reaches this many events (the server's own suggestion always applies). */
+  /** Continue as new once history reaches this many events instead of the workflow's 600 (tests make runs short; the server's own suggestion always applies). */
   continueAsNewAfterEvents?: number;
   /** Test hook: a shorter retry policy for notice emails, so a test or fixture sees one give up in seconds (production: workflows/activity-groups.ts). */
   noticeEmailRetry?: NoticeEmailRetryOverride;

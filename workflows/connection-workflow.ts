@@ -13,6 +13,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -35,6 +36,15 @@ import { SyncRunAudit } from './sync-run-audit.js';
 const MINUTE = 60_000;
 /** Waits after consecutive failed cycles (the status stays `active`: trouble is not revocation). */
 const FAILURE_BACKOFF_MS = [1, 2, 5, 10, 15].map((minutes) => minutes * MINUTE);
+/**
+ * A run continues as new once its history holds this many events (about 100 idle cycles, a day at 15
+ * minutes) rather than at Temporal's suggestion (4,096): a worker that serves more connections than it
+ * caches replays a run's whole history at each cycle, and 600 events keep that replay short for one
+ * more workflow start a day (docs/scaling.md).
+ */
+const RUN_EVENTS_LIMIT = 600;
+/** From this patch on, a run that reached its events limit continues as new when its next cycle is due, not before the wait. */
+const RUNS_END_AT_CYCLE_START = 'continue-as-new-when-the-cycle-is-due';
 
 export async function quickBooksConnectionWorkflow(input: ConnectionWorkflowInput): Promise<void> {
   await new ConnectionSync(input).run();
@@ -74,6 +84,7 @@ class ConnectionSync {
         await this.waitForAuthorization();
         continue;
       }
+      if (this.runIsLong()) await this.continueAsNewIfSettled();
 
       const outcome = await this.sync();
       if (outcome.kind === 'revoked') {
@@ -187,14 +198,31 @@ class ConnectionSync {
     return inbox.disconnectRequested || inbox.tokens.length > 0;
   }
 
+  /** Whether a pass should stop between pages so the run can continue as new (histories before the patch below). */
   private continueAsNewDue(): boolean {
     const info = workflowInfo();
     return info.continueAsNewSuggested || (this.input.continueAsNewAfterEvents !== undefined && info.historyLength >= this.input.continueAsNewAfterEvents);
   }
 
-  /** Starts a fresh run carrying the whole state once history is long, when nothing is left in flight. */
+  /**
+   * The run has reached its events limit (the input's, else RUN_EVENTS_LIMIT): it continues as new at the
+   * top of the loop, so the cycle that is due runs first thing in the new run. `patched` is asked only
+   * once the limit is reached, so runs that never reach it record nothing.
+   */
+  private runIsLong(): boolean {
+    return workflowInfo().historyLength >= (this.input.continueAsNewAfterEvents ?? RUN_EVENTS_LIMIT) && patched(RUNS_END_AT_CYCLE_START);
+  }
+
+  /** After a cycle: Temporal's suggestion continues as new at once; an events limit waits for the next cycle (above). */
   private async maybeContinueAsNew(): Promise<void> {
-    if (!this.continueAsNewDue() || this.notices.deliveriesPending) return;
+    if (!this.continueAsNewDue()) return;
+    if (!workflowInfo().continueAsNewSuggested && patched(RUNS_END_AT_CYCLE_START)) return;
+    await this.continueAsNewIfSettled();
+  }
+
+  /** Starts a fresh run carrying the whole state, when nothing is left in flight. */
+  private async continueAsNewIfSettled(): Promise<void> {
+    if (this.notices.deliveriesPending) return;
     await condition(allHandlersFinished);
     await continueAsNew<typeof quickBooksConnectionWorkflow>({ ...this.input, carried: this.state });
   }

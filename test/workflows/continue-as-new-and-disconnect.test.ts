@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCredentials } from '../../db/queries/credentials.js';
 import { requireTemporalBinaries } from '../../local/temporal-binaries.js';
@@ -42,6 +43,44 @@ describe('a long-lived connection workflow', () => {
       return (JSON.parse(metadata.stdout || '{"queryResult":[{}]}') as { queryResult: { currentDetails?: string }[] }).queryResult[0]?.currentDetails ?? '';
     };
     await expect.poll(currentDetails, { timeout: 10_000, interval: 300 }).toContain(`\n\n${summary}`);
+  });
+
+  it('lets an idle run that reached its events limit continue as new when the next cycle is due, and runs that cycle once, in the new run', async () => {
+    const since = new Date().toISOString();
+    const connection = await fixture.connect({
+      company: { seed: 53, customers: 2, items: 1, invoices: 2 },
+      workflow: { syncIntervalMs: 1_000, continueAsNewAfterEvents: 60 },
+    });
+    const { EventType } = temporal.api.enums.v1;
+    const idleRunsEnded = async () => {
+      const ended = [];
+      for await (const execution of fixture.temporal.client.workflow.list({ query: `WorkflowId = '${connection.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'` })) {
+        const events = (await fixture.temporal.client.workflow.getHandle(connection.workflowId, execution.runId).fetchHistory()).events ?? [];
+        const pullsAPage = events.some((event) => event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+        if (!pullsAPage) ended.push(events);
+      }
+      return ended;
+    };
+    // A run with no page activity at all is an idle one: timers and CDC pulls (local activities, markers) only.
+    await expect.poll(async () => (await idleRunsEnded()).length, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(1);
+
+    for (const events of await idleRunsEnded()) {
+      expect(events.at(-1)?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+      // The timer of the due cycle fired in the old run; its pull (a local activity's marker) did not run there.
+      const lastTimerFired = events.findLastIndex((event) => event.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
+      expect(lastTimerFired).toBeGreaterThan(0);
+      const pulls = events.slice(lastTimerFired).filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+      expect(pulls).toEqual([]);
+    }
+    // Nor twice: every change-data-capture request came a whole interval after the one before.
+    const cdcTimes = (await fixture.simulator.control.requests({ realmId: connection.realmId, since })).data
+      .filter((call) => call.path.endsWith('/cdc'))
+      .map((call) => Date.parse(call.at));
+    expect(cdcTimes.length).toBeGreaterThanOrEqual(3);
+    const gaps = cdcTimes.slice(1).map((at, index) => at - cdcTimes[index]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900);
+    await connection.handle.signal(disconnectSignal, {});
+    await connection.handle.result();
   });
 
   it('on disconnect revokes the grant at Intuit, forgets the tokens and completes', async () => {
