@@ -37,10 +37,10 @@ const MINUTE = 60_000;
 /** Waits after consecutive failed cycles (the status stays `active`: trouble is not revocation). */
 const FAILURE_BACKOFF_MS = [1, 2, 5, 10, 15].map((minutes) => minutes * MINUTE);
 /**
- * A run continues as new once its history holds this many events (about 100 idle cycles, a day at 15
- * minutes) rather than at Temporal's suggestion (4,096): a worker that serves more connections than it
- * caches replays a run's whole history at each cycle, and 600 events keep that replay short for one
- * more workflow start a day (docs/scaling.md).
+ * A run continues as new once its history holds this many events (about 80 idle cycles, 20 hours at 15
+ * minutes: 6 events a cycle, 12 when it refreshes the token) rather than at Temporal's suggestion (4,096):
+ * a worker that serves more connections than it caches replays a run's whole history at each cycle, and
+ * 600 events keep that replay short for about one more workflow start a day (docs/scaling.md).
  */
 const RUN_EVENTS_LIMIT = 600;
 /** From this patch on, a run that reached its events limit continues as new when its next cycle is due, not before the wait. */
