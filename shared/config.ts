@@ -59,6 +59,7 @@ const schema = z.object({
   WORKER_METRICS_PORT: optional(port).default(9464),
   WORKER_MAX_CACHED_WORKFLOWS: optional(z.coerce.number().int().min(0)).default(DEFAULT_WORKER_MAX_CACHED_WORKFLOWS),
   WORKFLOW_BUNDLE_PATH: optional(z.string().min(1)),
+  WORKER_WORKFLOW_STACK_TRACES: optional(z.enum(['on', 'off'])).default('off'),
   PUBLIC_BASE_URL: optional(url),
   INTUIT_CLIENT_ID: optional(z.string().min(1)),
   INTUIT_CLIENT_SECRET: optional(z.string().min(1)),
@@ -125,6 +126,12 @@ export interface Config {
   workerMaxCachedWorkflows: number;
   /** `npm run worker`: a workflow bundle built ahead of time (`npm run build:workflows`); unset, the worker bundles at start. */
   workflowBundlePath: string | undefined;
+  /**
+   * Whether workers answer the stack trace query (the Web UI's *Stack Trace* tab). Off by default: the
+   * SDK's promise hook behind it costs about half of a replay's CPU. The patched SDK reads the variable
+   * itself (patches/README.md); this field only validates and reports it.
+   */
+  workerWorkflowStackTraces: boolean;
   publicBaseUrl: string;
   intuit: {
     clientId: string | undefined;
@@ -222,6 +229,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     workerMetricsPort: values.WORKER_METRICS_PORT,
     workerMaxCachedWorkflows: values.WORKER_MAX_CACHED_WORKFLOWS,
     workflowBundlePath: values.WORKFLOW_BUNDLE_PATH,
+    workerWorkflowStackTraces: values.WORKER_WORKFLOW_STACK_TRACES === 'on',
     publicBaseUrl,
     intuit: {
       clientId: values.INTUIT_CLIENT_ID,

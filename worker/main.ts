@@ -30,7 +30,10 @@ try {
     ...(workflowBundle ? { workflowBundle } : {}),
     tuning: { maxCachedWorkflows: config.workerMaxCachedWorkflows },
   });
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: config.workerMaxCachedWorkflows }, 'worker running');
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: config.workerMaxCachedWorkflows, workflowStackTraces: config.workerWorkflowStackTraces },
+    'worker running',
+  );
   // The Temporal runtime stops the worker gracefully on SIGINT/SIGTERM; run() resolves once drained.
   await worker.run();
 } finally {

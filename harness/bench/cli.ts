@@ -3,7 +3,7 @@
  * stack of its own), prints one `name=value` line per figure as it is measured, then every figure next
  * to its target and whether it is met, the notes on method, and writes all of it as JSON to
  * `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`. `--only` takes benchmark
- * names (backfill, throttled, throttled_fleet, resume, idle, failing, parked, fleet, parked_fleet) or figure names.
+ * names (backfill, throttled, throttled_fleet, resume, idle, failing, parked, fleet, replay, parked_fleet) or figure names.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -19,6 +19,7 @@ import { parkedBenchmark } from './parked.js';
 import { parkedFleetBenchmark } from './parked-fleet.js';
 import { machineLoad } from './proc.js';
 import { RESULTS_DIR, takeProfileSummaries } from './profiles.js';
+import { replayCostBenchmark } from './replay-cost.js';
 import { resumeBenchmark } from './resume.js';
 import { simulatorSpeedBenchmark } from './simulator-speed.js';
 import { throttledBenchmark } from './throttled.js';
@@ -57,6 +58,7 @@ export const BENCHMARKS: Benchmark[] = [
     figures: ['simulator_company_100k_generation_ms', 'simulator_page_ms_fresh', 'simulator_page_ms_deep', 'simulator_page_ms_cached', 'simulator_count_ms'],
     run: simulatorSpeedBenchmark,
   },
+  { name: 'replay', figures: ['replay_cpu_ms_idle_run', 'replay_cpu_ms_idle_run_stack_traces_on', 'replay_cpu_ratio_default_vs_stack_traces'], run: replayCostBenchmark },
   { name: 'parked_fleet', figures: ['parked_worker_rss_mb', 'parked_worker_rss_mb_after_restart', 'parked_worker_max_cached_workflows'], run: parkedFleetBenchmark },
 ];
 
