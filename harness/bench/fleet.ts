@@ -4,7 +4,7 @@
  * production worker process (--fleet-workers W: W of them on the one task queue; worker_rss_mb is then the
  * largest of them). Also the CPU the steady state costs: the workers', the Temporal dev server's, and the
  * Postgres backends serving the benchmark's database (the server is shared, so its own background
- * processes are left out).
+ * processes are left out), and this process's own (it serves the simulator and the API).
  *
  * The connections are connected through the API one by one, evenly spread over one interval, so their
  * cycles are spread the way a real fleet's are (a fleet connected all at once would have every timer
@@ -110,6 +110,8 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
     const cpuAtWindow = workers.map((worker) => cpuSeconds(worker.pid) ?? 0);
     const temporalCpuAtWindow = temporal ? (cpuSeconds(temporal) ?? 0) : 0;
     const postgresAtWindow = await postgresBackendCpu(stack.database.name!);
+    // This process serves the simulator, the API and the request log: on a shared machine, its share too.
+    const harnessCpuAtWindow = process.cpuUsage();
     const writesAtWindow = await databaseWrites(stack.database.name!);
     context.log(`fleet: all connected; measuring until ${new Date(windowEnd).toISOString()}`);
     while (Date.now() < windowEnd) {
@@ -121,6 +123,8 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
     const windowCpu = workerCpu.reduce((sum, seconds) => sum + seconds, 0);
     const temporalCpu = temporal ? (cpuSeconds(temporal) ?? temporalCpuAtWindow) - temporalCpuAtWindow : 0;
     const postgresCpu = cpuSpent(postgresAtWindow, await postgresBackendCpu(stack.database.name!));
+    const harnessSpent = process.cpuUsage(harnessCpuAtWindow);
+    const harnessCpu = (harnessSpent.user + harnessSpent.system) / 1e6;
     const writes = writesBetween(writesAtWindow, await databaseWrites(stack.database.name!));
     const tables = await tableSizes(stack.database.name!);
     const temporalRss = temporal ? (rssMbOf(temporal) ?? 0) : 0;
@@ -191,7 +195,8 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
           `whole-run peaks ${samplers.map((sampler) => round(sampler.peakSince(0))).join(' / ')} MiB, at the end ${samplers.map((sampler) => round(sampler.samples.at(-1)?.mb ?? 0)).join(' / ')} MiB; ` +
           `CPU in the steady state (${round(windowSeconds)} s): workers ${workerCpu.map((seconds) => round(seconds, 1)).join(' + ')} s (${percentOfCore(windowCpu)}% of a core), ` +
           `Temporal dev server ${round(temporalCpu, 1)} s (${percentOfCore(temporalCpu)}%; RSS ${round(temporalRss)} MiB), ` +
-          `Postgres backends of the benchmark's database ${round(postgresCpu, 1)} s (${percentOfCore(postgresCpu)}%).`,
+          `Postgres backends of the benchmark's database ${round(postgresCpu, 1)} s (${percentOfCore(postgresCpu)}%), ` +
+          `the benchmark's own process (simulator, API, request log) ${round(harnessCpu, 1)} s (${percentOfCore(harnessCpu)}%).`,
         `Postgres in the steady state: ${round(writes.commits / windowSeconds, 1)} commits/s, ${round(writes.inserted / windowSeconds, 1)} rows inserted/s, ${round(writes.updated / windowSeconds, 1)} updated/s, ` +
           `${round(writes.deleted / windowSeconds, 1)} deleted/s, the database grew ${round(writes.bytes / 2 ** 20, 1)} MiB (${round(writes.bytes / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)))} bytes per cycle) — per cycle: ${round(writes.commits / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)), 2)} commits, ` +
           `${round((writes.inserted + writes.updated) / Math.max(1, steadyCycles(count, intervalMs, windowSeconds)), 2)} rows written. Tables at the end: ${tables.map((table) => `${table.name} ${table.rows} rows ${round(table.bytes / 2 ** 20, 1)} MiB`).join(', ')}.`,
@@ -201,7 +206,7 @@ export async function fleetBenchmark(context: BenchContext): Promise<BenchmarkRe
         `where a steady-state cycle's lag comes from (${breakdown.cycles} cycles of ${breakdown.connections} connections, from their histories): the timer firing late ${describeSamples(breakdown.timerLate, ' ms')}; ` +
           `timer fired → workflow task started (waiting for the worker) ${describeSamples(breakdown.dispatch, ' ms')}; workflow task started → CDC request at QuickBooks ${describeSamples(breakdown.toRequest, ' ms')}.`,
       ],
-      details: { steadyLags, connectPhaseLags, rss: samplers.map((sampler) => sampler.samples), workerCpu, temporalCpu, postgresCpu, writes, tables, histories, breakdown },
+      details: { steadyLags, connectPhaseLags, rss: samplers.map((sampler) => sampler.samples), workerCpu, temporalCpu, postgresCpu, harnessCpu, writes, tables, histories, breakdown },
     };
   } finally {
     await stack.close();
